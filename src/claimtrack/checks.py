@@ -1,0 +1,182 @@
+"""Checks stage: Dataset + conflicts -> problems beyond those found while loading (the CI gate's findings).
+
+Every check has one signature and lives in the CHECKS tuple; docs/checks.md documents each code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from claimtrack.conflicts import Conflict
+from claimtrack.dataset import Claim, Dataset
+from claimtrack.errors import Location, Problem
+from claimtrack.loader import display_path
+from claimtrack.models import did_you_mean
+
+
+@dataclass(frozen=True)
+class CheckInput:
+    dataset: Dataset
+    conflicts: dict[str, Conflict]
+
+
+Check = Callable[[CheckInput], Iterable[Problem]]
+NEAR_DUPLICATE_SCORE = 92
+
+
+def unknown_covers(given: CheckInput) -> Iterable[Problem]:
+    """A resolution's `covers` names a claim id that does not exist."""
+    known = {claim.id for claim in given.dataset.claims}
+    for topic in given.dataset.topics.values():
+        if topic.resolution is None:
+            continue
+        topic_ids = [claim.id for claim in given.dataset.by_topic.get(topic.key, ())]
+        for claim_id in topic.resolution.covers:
+            if claim_id not in known:
+                yield Problem(topic.resolution.location, "unknown-cover",
+                              f"topic {topic.key!r}: covers {claim_id!r}, which is no claim"
+                              f"{did_you_mean(claim_id, topic_ids)}")
+
+
+def stale_resolutions(given: CheckInput) -> Iterable[Problem]:
+    """A resolution that no longer matches its conflict: it covers claims that no longer conflict."""
+    known = {claim.id for claim in given.dataset.claims}
+    for topic in given.dataset.topics.values():
+        resolution = topic.resolution
+        if resolution is None:
+            continue
+        conflict = given.conflicts.get(topic.key)
+        if conflict is None:
+            yield Problem(resolution.location, "stale-resolution",
+                          f"topic {topic.key!r} has a resolution but its claims no longer conflict", "warning")
+            continue
+        extra = [cid for cid in resolution.covers if cid in known and cid not in conflict.claim_ids]
+        if extra:
+            yield Problem(resolution.location, "stale-resolution",
+                          f"topic {topic.key!r}: covers {', '.join(extra)}, which no longer take part in the conflict",
+                          "warning")
+
+
+def near_duplicate_topics(given: CheckInput) -> Iterable[Problem]:
+    """Two topics whose keys or titles are nearly the same are probably one fact registered twice."""
+    from rapidfuzz import fuzz, process
+
+    topics = list(given.dataset.topics.values())
+    for attribute in ("key", "title"):
+        names = [_comparable(getattr(topic, attribute)) for topic in topics]
+        for i, topic in enumerate(topics):
+            for _, score, j in process.extract(names[i], names, scorer=fuzz.ratio,
+                                               score_cutoff=NEAR_DUPLICATE_SCORE, limit=None):
+                if j > i and topics[j].key != topic.key:
+                    other = topics[j]
+                    yield Problem(other.location, "near-duplicate-topic",
+                                  f"topic {other.key!r} looks like topic {topic.key!r} (line {topic.location.line}): "
+                                  f"{attribute}s are {score:.0f}% alike; merge them or make them distinct", "warning")
+
+
+def _comparable(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+
+
+def unverified_quotes(given: CheckInput) -> Iterable[Problem]:
+    """Quotes are checked against the source's `text:` copy when it has one."""
+    by_source: dict[str, list[Claim]] = {}
+    for claim in given.dataset.claims:
+        by_source.setdefault(claim.source, []).append(claim)
+    for source in given.dataset.sources.values():
+        if source.text is None:
+            continue
+        try:
+            document = source.text.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
+            yield Problem(source.location, "missing-text", f"cannot read text {display_path(source.text)}: {reason}")
+            continue
+        flat, starts = _flatten(document)
+        for claim in by_source.get(source.id, ()):
+            quote = " ".join(_normal_quotes(claim.quote).split())
+            if quote and quote.casefold() not in flat.casefold():
+                yield _quote_problem(claim, quote, flat, starts, source.text)
+
+
+_QUOTE_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
+
+
+def _normal_quotes(text: str) -> str:
+    return text.translate(_QUOTE_MARKS)
+
+
+def _flatten(document: str) -> tuple[str, list[int]]:
+    """The document with whitespace collapsed, and for each of its characters the line it came from."""
+    chars: list[str] = []
+    lines: list[int] = []
+    line, pending_space = 1, False
+    for char in _normal_quotes(document):
+        if char.isspace():
+            pending_space = bool(chars)
+            if char == "\n":
+                line += 1
+            continue
+        if pending_space:
+            chars.append(" ")
+            lines.append(line)
+            pending_space = False
+        chars.append(char)
+        lines.append(line)
+    return "".join(chars), lines
+
+
+def _quote_problem(claim: Claim, quote: str, flat: str, lines: list[int], text: Path) -> Problem:
+    from rapidfuzz import fuzz
+
+    alignment = fuzz.partial_ratio_alignment(quote, flat, processor=str.casefold)
+    where = display_path(text)
+    if alignment is None or alignment.score < 50:
+        return Problem(claim.location, "quote-not-found", f"quote of {claim.id} is not in {where}")
+    passage = flat[alignment.dest_start:alignment.dest_end]
+    line = lines[min(alignment.dest_start, len(lines) - 1)] if lines else 1
+    return Problem(claim.location, "quote-not-found",
+                   f"quote of {claim.id} is not in {where} as written; closest passage "
+                   f"({alignment.score:.0f}% alike) at line {line}: \"{passage}\"")
+
+
+def unresolved_conflicts(given: CheckInput) -> Iterable[Problem]:
+    """Each claim in an unresolved conflict, with the claims it conflicts with and their values."""
+    for conflict in given.conflicts.values():
+        if conflict.status != "unresolved":
+            continue
+        for claim in conflict.claims:
+            if claim.id not in conflict.uncovered:
+                continue
+            others = [pair.second if pair.first is claim else pair.first
+                      for pair in conflict.pairs if claim in (pair.first, pair.second)]
+            against = ", ".join(f"{other.id} ({other.value!r})" for other in others)
+            internal = " — an internal inconsistency of one source" if any(o.source == claim.source
+                                                                        for o in others) else ""
+            reopened = " (the topic's resolution does not cover this claim)" if conflict.topic.resolution else ""
+            yield Problem(claim.location, "unresolved-conflict",
+                          f"{conflict.topic.key}: {claim.id} says {claim.value!r}, which conflicts with {against}"
+                          f"{internal}{reopened}; fix the value or record a resolution "
+                          f"(claimtrack resolve {conflict.topic.key})")
+
+
+CHECKS: tuple[Check, ...] = (unknown_covers, stale_resolutions, near_duplicate_topics, unverified_quotes,
+                             unresolved_conflicts)
+
+
+def run_checks(dataset: Dataset, conflicts: dict[str, Conflict]) -> list[Problem]:
+    """Loading problems plus every check's findings, sorted by location."""
+    given = CheckInput(dataset, conflicts)
+    problems = list(dataset.problems)
+    for check in CHECKS:
+        problems.extend(check(given))
+    return sorted(problems, key=lambda p: (str(p.location.path), p.location.line or 0, p.location.column or 0))
+
+
+def limit_to_files(problems: list[Problem], files: Iterable[Path]) -> list[Problem]:
+    """Only problems located in `files` (so a conflict counts where a claim from `files` takes part)."""
+    wanted = {path.resolve() for path in files}
+    return [problem for problem in problems if problem.location.path.resolve() in wanted]

@@ -1,0 +1,216 @@
+"""Command line (typer): the only module that parses options, prints diagnostics or exits."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
+
+import typer
+
+from claimtrack import __version__
+from claimtrack.errors import ClaimtrackError, ExitCode
+from claimtrack.render import CheckFormat, ConflictsFormat, ListFormat, ShowFormat
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from claimtrack.report import Report
+
+app = typer.Typer(
+    name="claimtrack",
+    help="Keep the factual claims of many documents as YAML records and show where they contradict each other.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+ClaimsDir = Annotated[
+    Optional[Path],  # noqa: UP045 — typer needs Optional on Python 3.11
+    typer.Option("--dir", "-d", envvar="CLAIMTRACK_DIR", show_envvar=True,
+                 help="Claims folder (default: the nearest claims/ from here upwards)."),
+]
+
+
+def _stdout() -> Console:
+    from rich.console import Console
+
+    return Console()
+
+
+def _stderr() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _fail(error: ClaimtrackError) -> NoReturn:
+    console = _stderr()
+    console.print(f"[bold red]error:[/] {error.message}", highlight=False)
+    if error.suggestions:
+        console.print(f"did you mean: {', '.join(error.suggestions)}?", highlight=False)
+    raise typer.Exit(ExitCode.USAGE)
+
+
+def _analyze(claims_dir: Path | None, *, check: bool = False, only: list[Path] | None = None) -> Report:
+    """Find the folder and analyse it; a usage error (no folder) exits 2."""
+    from claimtrack.dataset import find_claims_folder
+    from claimtrack.report import analyze
+
+    try:
+        folder = find_claims_folder(claims_dir)
+        return analyze(folder, check=check, only=only)
+    except ClaimtrackError as error:
+        _fail(error)
+
+
+def _warn_problems(report: Report) -> None:
+    """Listing commands still work on broken files, but say so on stderr."""
+    errors = report.errors
+    if not errors:
+        return
+    console = _stderr()
+    for problem in errors[:5]:
+        console.print(f"[yellow]warning:[/] {problem}", highlight=False, soft_wrap=True)
+    more = f" ({len(errors) - 5} more)" if len(errors) > 5 else ""
+    console.print(f"[yellow]warning:[/] {len(errors)} problem(s) in the claim files{more}; "
+                  "run `claimtrack check` for all of them", highlight=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"claimtrack {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """claimtrack: where do my sources disagree?"""
+
+
+@app.command()
+def conflicts(
+    topic: Annotated[Optional[list[str]], typer.Option("--topic", "-t", help="Only these topics (repeatable).")] = None,  # noqa: UP045
+    show_all: Annotated[bool, typer.Option("--all", "-a", help="Also list resolved topics.")] = False,
+    fmt: Annotated[ConflictsFormat, typer.Option("--format", "-f", help="Output format.")] = ConflictsFormat.table,
+    claims_dir: ClaimsDir = None,
+) -> None:
+    """Every topic in conflict, its claims grouped by value with sources and quotes, most severe first."""
+    from claimtrack.dataset import find_topic
+    from claimtrack.render import conflicts_renderers
+
+    report = _analyze(claims_dir)
+    try:
+        keys = [find_topic(word, report.dataset.topics).key for word in topic or ()]
+    except ClaimtrackError as error:
+        _fail(error)
+    _warn_problems(report)
+    chosen = report.ordered_conflicts(include_resolved=show_all or bool(keys), topics=keys)
+    conflicts_renderers()[fmt](report, chosen, _stdout())
+
+
+@app.command()
+def show(
+    topic: Annotated[str, typer.Argument(help="Topic key, alias, or a close spelling.")],
+    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = ShowFormat.table,
+    claims_dir: ClaimsDir = None,
+) -> None:
+    """One topic: all its claims by value, a number line (or timeline) of their intervals, conflicts marked."""
+    from claimtrack.dataset import find_topic
+    from claimtrack.render import show_renderers
+
+    report = _analyze(claims_dir)
+    try:
+        found = find_topic(topic, report.dataset.topics)
+    except ClaimtrackError as error:
+        _fail(error)
+    _warn_problems(report)
+    show_renderers()[fmt](report, found, _stdout())
+
+
+@app.command()
+def topics(
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.table,
+    claims_dir: ClaimsDir = None,
+) -> None:
+    """The topic registry with claim counts and conflict status."""
+    from claimtrack.render import topics_renderers
+
+    report = _analyze(claims_dir)
+    _warn_problems(report)
+    topics_renderers()[fmt](report, _stdout())
+
+
+@app.command()
+def sources(
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.table,
+    claims_dir: ClaimsDir = None,
+) -> None:
+    """The source documents with their claim counts."""
+    from claimtrack.render import sources_renderers
+
+    report = _analyze(claims_dir)
+    _warn_problems(report)
+    sources_renderers()[fmt](report, _stdout())
+
+
+@app.command()
+def check(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Claim files to judge (default: all).")] = None,  # noqa: UP045
+    changed_since: Annotated[Optional[str], typer.Option("--changed-since", metavar="REF",  # noqa: UP045
+                                                         help="Judge only files changed since this git ref.")] = None,
+    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
+    claims_dir: ClaimsDir = None,
+) -> None:
+    """Validate claim files and report unresolved conflicts; exit 1 if anything is wrong (the CI gate)."""
+    from claimtrack.render import check_renderers
+
+    only: list[Path] | None = list(paths) if paths else None
+    if changed_since is not None:
+        from claimtrack.gitfiles import changed_files
+
+        try:
+            only = [*(only or []), *changed_files(changed_since, claims_dir)]
+        except ClaimtrackError as error:
+            _fail(error)
+    for path in only or ():
+        if not path.exists() and changed_since is None:
+            _fail(ClaimtrackError(f"no such file: {path}"))
+    report = _analyze(claims_dir, check=True, only=only)
+    check_renderers()[fmt](report, _stdout())
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def schema(
+    kind: Annotated[str, typer.Argument(help="'source' or 'topics'; both when omitted.")] = "",
+) -> None:
+    """JSON Schema of the two file kinds, for editors (yaml-language-server) and other validators."""
+    import json
+
+    from claimtrack.schema import json_schemas
+
+    schemas = json_schemas()
+    if kind and kind not in schemas:
+        _fail(ClaimtrackError(f"unknown schema {kind!r}", tuple(schemas)))
+    typer.echo(json.dumps(schemas[kind] if kind else schemas, indent=2, ensure_ascii=False))
+
+
+def main() -> None:
+    """Console-script entry point: run the app; no Python traceback ever reaches the user."""
+    if sys.argv[1:] == ["--version"]:  # the fast path: no typer, rich or pydantic import needed
+        print(f"claimtrack {__version__}")
+        return
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)
+    except Exception as error:  # noqa: BLE001 — the one boundary where any failure becomes a message
+        sys.stderr.write(f"claimtrack: internal error: {type(error).__name__}: {error}\n"
+                         "please report this with the command you ran\n")
+        sys.exit(ExitCode.USAGE)

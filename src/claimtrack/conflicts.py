@@ -1,0 +1,155 @@
+"""Analysis stage: Dataset -> Conflict per topic (pairs in scope whose values disagree), severity and status.
+
+Two claims of a topic are compared when their `as_of` spans overlap (or either has none) and their
+qualifiers agree on every shared key; they conflict when their intervals do not intersect (text: when
+their similarity is below the topic's threshold; booleans: when they differ).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+from claimtrack.dataset import Claim, Dataset, Topic
+
+TopicStatus = Literal["ok", "unresolved", "disputed", "resolved"]
+
+
+@dataclass(frozen=True)
+class Pair:
+    first: Claim
+    second: Claim
+    severity: float  # share of the larger facing end (0–1); days for dates; 1 − similarity for text
+
+    @property
+    def internal(self) -> bool:
+        """Both claims come from one source: the document contradicts itself."""
+        return self.first.source == self.second.source
+
+    @property
+    def ids(self) -> tuple[str, str]:
+        return self.first.id, self.second.id
+
+
+@dataclass(frozen=True)
+class Conflict:
+    topic: Topic
+    pairs: tuple[Pair, ...]
+    status: TopicStatus
+    uncovered: tuple[str, ...]  # conflicting claim ids that the resolution does not cover
+
+    @property
+    def claims(self) -> tuple[Claim, ...]:
+        """The claims that take part in at least one conflicting pair, in value order."""
+        seen: dict[str, Claim] = {}
+        for pair in self.pairs:
+            seen.setdefault(pair.first.id, pair.first)
+            seen.setdefault(pair.second.id, pair.second)
+        return tuple(sorted(seen.values(), key=value_order))
+
+    @property
+    def claim_ids(self) -> frozenset[str]:
+        return frozenset(claim_id for pair in self.pairs for claim_id in pair.ids)
+
+    @property
+    def severity(self) -> float:
+        return max(pair.severity for pair in self.pairs)
+
+    @property
+    def rank(self) -> float:
+        """Severity on one 0–1 scale for ordering topics of every kind (a year apart counts as 100 %)."""
+        return min(1.0, self.severity / 365) if self.topic.kind == "date" else self.severity
+
+
+def value_order(claim: Claim) -> tuple[float, float, str, str]:
+    """Claims sorted by value: by interval, then by text, then by id."""
+    if claim.interval is None:
+        return (0.0, 0.0, claim.text_key or "", claim.id)
+    return (claim.interval.low, claim.interval.high, "", claim.id)
+
+
+def in_scope(a: Claim, b: Claim) -> bool:
+    """Claims are compared only when their as_of spans overlap and their shared qualifiers agree."""
+    if a.as_of_interval is not None and b.as_of_interval is not None:
+        if not a.as_of_interval.intersects(b.as_of_interval):
+            return False
+    if a.qualifiers and b.qualifiers:
+        theirs = dict(b.qualifiers)
+        for key, value in a.qualifiers:
+            if key in theirs and theirs[key].strip().casefold() != value.strip().casefold():
+                return False
+    return True
+
+
+def find_conflicts(dataset: Dataset) -> dict[str, Conflict]:
+    """Every topic whose claims disagree, keyed by topic."""
+    found: dict[str, Conflict] = {}
+    for key, claims in dataset.by_topic.items():
+        topic = dataset.topics.get(key)
+        if topic is None or len(claims) < 2:
+            continue
+        pairs = _text_pairs(topic, claims) if topic.kind == "text" else _interval_pairs(topic, claims)
+        if pairs:
+            status, uncovered = _status(topic, pairs)
+            found[key] = Conflict(topic, tuple(pairs), status, uncovered)
+    return found
+
+
+def topic_status(topic: Topic, conflicts: dict[str, Conflict]) -> TopicStatus:
+    conflict = conflicts.get(topic.key)
+    return conflict.status if conflict else "ok"
+
+
+def _status(topic: Topic, pairs: list[Pair]) -> tuple[TopicStatus, tuple[str, ...]]:
+    involved = sorted({claim_id for pair in pairs for claim_id in pair.ids})
+    resolution = topic.resolution
+    if resolution is None:
+        return "unresolved", tuple(involved)
+    uncovered = tuple(claim_id for claim_id in involved if claim_id not in resolution.covers)
+    if uncovered:
+        return "unresolved", uncovered
+    return ("disputed" if resolution.status == "disputed" else "resolved"), ()
+
+
+def _interval_pairs(topic: Topic, claims: tuple[Claim, ...]) -> list[Pair]:
+    """Non-intersecting pairs: sort by low end; a claim can only be disjoint from those ending before it starts."""
+    ordered = sorted((c for c in claims if c.interval is not None), key=value_order)
+    by_high = sorted(ordered, key=lambda c: (c.interval.high, not c.interval.high_open))  # type: ignore[union-attr]
+    pairs: list[Pair] = []
+    for later in ordered:
+        assert later.interval is not None
+        for earlier in by_high:
+            assert earlier.interval is not None
+            if earlier.interval.high > later.interval.low:
+                break  # every following claim ends after `later` starts
+            if earlier is later or earlier.interval.intersects(later.interval) or not in_scope(earlier, later):
+                continue
+            pairs.append(Pair(earlier, later, _severity(topic, earlier, later)))
+    return pairs
+
+
+def _severity(topic: Topic, low: Claim, high: Claim) -> float:
+    assert low.interval is not None and high.interval is not None
+    gap = low.interval.gap(high.interval)
+    if topic.kind == "date":
+        return gap
+    if topic.kind == "boolean":
+        return 1.0
+    magnitude = max(abs(low.interval.high), abs(high.interval.low))
+    if magnitude == 0 or math.isinf(magnitude):
+        return 1.0
+    return min(1.0, gap / magnitude)
+
+
+def _text_pairs(topic: Topic, claims: tuple[Claim, ...]) -> list[Pair]:
+    from rapidfuzz import fuzz
+
+    ordered = sorted(claims, key=value_order)
+    pairs: list[Pair] = []
+    for i, first in enumerate(ordered):
+        for j in range(i + 1, len(ordered)):
+            score = fuzz.ratio(first.text_key or "", ordered[j].text_key or "")
+            if score < topic.similarity and in_scope(first, ordered[j]):
+                pairs.append(Pair(first, ordered[j], round(1 - score / 100, 4)))
+    return pairs

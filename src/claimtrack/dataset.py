@@ -1,0 +1,423 @@
+"""Dataset stage: a claims folder -> Dataset (topics, sources, claims with their intervals, and problems).
+
+This is where references are checked (unknown topics, duplicate ids) and values become intervals;
+rapidfuzz topic look-up lives here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from claimtrack.errors import ClaimtrackError, Location, Problem
+from claimtrack.loader import TOPICS_FILE, YamlDoc, display_path, find_files, read_yaml
+from claimtrack.models import ClaimSpec, SourceSpec, StructuredValue, TopicSpec, did_you_mean, validate
+from claimtrack.units import lookup_unit
+from claimtrack.values import (
+    DEFAULT_APPROX,
+    Interval,
+    QuantityScale,
+    ValueSyntaxError,
+    Widening,
+    normalize_text,
+    parse_boolean,
+    parse_date,
+    parse_quantity,
+    parse_structured,
+    parse_widening,
+)
+
+Kind = Literal["quantity", "date", "text", "boolean"]
+DEFAULT_SIMILARITY = 90
+
+
+@dataclass(frozen=True)
+class Resolution:
+    status: str  # explained | accepted | disputed
+    preferred: str | None
+    note: str | None
+    covers: tuple[str, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class Topic:
+    key: str
+    title: str
+    kind: Kind
+    unit: str | None
+    aliases: tuple[str, ...]
+    scale: QuantityScale
+    tolerance: Widening
+    similarity: int
+    resolution: Resolution | None
+    location: Location
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    publisher: str | None
+    author: tuple[str, ...]
+    published: str | None
+    url: str | None
+    type: str | None
+    text: Path | None  # the local copy of the document, resolved against the source file
+    note: str | None
+    location: Location
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str  # SOURCE-ID/CLAIM-ID
+    source: str
+    topic: str
+    value: str  # as written (a structured value is shown in words)
+    interval: Interval | None  # None for text claims
+    text_key: str | None  # normalised text, for kind: text
+    quote: str
+    as_of: str | None
+    as_of_interval: Interval | None
+    attributed_to: str | None
+    qualifiers: tuple[tuple[str, str], ...]
+    note: str | None
+    location: Location
+    value_location: Location
+
+
+@dataclass(frozen=True)
+class Dataset:
+    folder: Path
+    topics: dict[str, Topic]
+    sources: dict[str, Source]
+    claims: tuple[Claim, ...]
+    problems: tuple[Problem, ...]
+    by_topic: dict[str, tuple[Claim, ...]] = field(default_factory=dict)
+    files: tuple[Path, ...] = ()  # every file read, as displayed
+
+
+def find_claims_folder(explicit: Path | None, start: Path | None = None) -> Path:
+    """--dir / $CLAIMTRACK_DIR if given, else the nearest `claims/` from `start` upwards."""
+    if explicit is not None:
+        if not explicit.is_dir():
+            raise ClaimtrackError(f"claims folder not found: {explicit}")
+        return explicit
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "claims"
+        if candidate.is_dir():
+            return display_path(candidate)
+    raise ClaimtrackError("no claims/ folder here or in any parent folder; use --dir DIR or set CLAIMTRACK_DIR")
+
+
+def load_folder(folder: Path) -> Dataset:
+    """Read, validate and interpret every file of a claims folder; problems are collected, never raised."""
+    topics_path, source_paths, problems = find_files(folder)
+    topics, registry_ok = _load_topics(folder, topics_path, problems)
+    sources: dict[str, Source] = {}
+    claims: list[Claim] = []
+    for path in source_paths:
+        doc, file_problems = read_yaml(path)
+        problems.extend(file_problems)
+        if doc is not None:
+            _load_source(doc, path, topics, registry_ok, sources, claims, problems)
+    by_topic: dict[str, list[Claim]] = {key: [] for key in topics}
+    for claim in claims:
+        by_topic.setdefault(claim.topic, []).append(claim)
+    files = tuple(display_path(p) for p in ([topics_path] if topics_path else []) + source_paths)
+    return Dataset(folder, topics, sources, tuple(claims), tuple(problems),
+                   {key: tuple(group) for key, group in by_topic.items()}, files)
+
+
+# --------------------------------------------------------------------------- topics
+
+def _load_topics(folder: Path, path: Path | None, problems: list[Problem]) -> tuple[dict[str, Topic], bool]:
+    if path is None:
+        problems.append(Problem(Location(display_path(folder / TOPICS_FILE)), "missing-topics",
+                                f"no {TOPICS_FILE} in the claims folder: every claim needs a registered topic"))
+        return {}, False
+    doc, file_problems = read_yaml(path)
+    problems.extend(file_problems)
+    if doc is None:
+        return {}, False
+    data = doc.data
+    if not isinstance(data, dict) or not isinstance(data.get("topics"), dict):
+        problems.append(Problem(doc.location(), "invalid-type", f"{TOPICS_FILE} must be a mapping with 'topics:'"))
+        return {}, False
+    for key in data:
+        if key != "topics":
+            problems.append(Problem(doc.location((key,)), "unknown-key",
+                                    f"unknown key {key!r} in {TOPICS_FILE}{did_you_mean(key, ['topics'])}"))
+    topics: dict[str, Topic] = {}
+    for key, raw in data["topics"].items():
+        at = ("topics", key)
+        if not _is_slug(key):
+            problems.append(Problem(doc.location(at), "invalid-id",
+                                    f"topic key {key!r} must be a lower-case slug (e.g. border-length)"))
+            continue
+        spec, spec_problems = validate(TopicSpec, raw, doc, at)
+        problems.extend(spec_problems)
+        if spec is not None:
+            topic = _make_topic(key, spec, doc, problems)
+            if topic is not None:
+                topics[key] = topic
+    return topics, True
+
+
+def _is_slug(key: str) -> bool:
+    from claimtrack.models import SLUG
+
+    return bool(SLUG.match(key))
+
+
+def _make_topic(key: str, spec: TopicSpec, doc: YamlDoc, problems: list[Problem]) -> Topic | None:
+    at = ("topics", key)
+    unit = None
+    if spec.unit is not None:
+        if spec.kind != "quantity":
+            problems.append(Problem(doc.location((*at, "unit")), "invalid-unit",
+                                    f"topic {key!r} is of kind {spec.kind}: only quantities have a unit"))
+        else:
+            unit = lookup_unit(spec.unit)
+            if unit is None:
+                from claimtrack.units import UNITS
+
+                problems.append(Problem(doc.location((*at, "unit")), "invalid-unit",
+                                        f"unknown unit {spec.unit!r}{did_you_mean(spec.unit, list(UNITS))}; "
+                                        "omit `unit` for plain counts"))
+                return None
+    scale = QuantityScale(unit=unit)
+    approx, tolerance = DEFAULT_APPROX, Widening()
+    for name in ("approx", "tolerance"):
+        text = getattr(spec, name)
+        if text is None:
+            continue
+        try:
+            widening = _parse_topic_widening(text, spec.kind, scale)
+        except ValueSyntaxError as error:
+            problems.append(Problem(doc.location((*at, name)), "invalid-value", f"{name}: {error}"))
+            continue
+        if name == "approx":
+            approx = widening
+        else:
+            tolerance = widening
+    resolution = None
+    if spec.resolution is not None:
+        r = spec.resolution
+        resolution = Resolution(r.status, r.preferred, r.note, tuple(r.covers), doc.location((*at, "resolution")))
+    return Topic(key, spec.title, spec.kind, unit.symbol if unit else None, tuple(spec.aliases),
+                 QuantityScale(unit=unit, approx=approx), tolerance,
+                 spec.similarity if spec.similarity is not None else DEFAULT_SIMILARITY, resolution,
+                 doc.location(at), spec.note)
+
+
+def _parse_topic_widening(text: str, kind: str, scale: QuantityScale) -> Widening:
+    if kind == "date":  # a tolerance of days: "3 days", "1 week"
+        from claimtrack.units import UNITS
+
+        widening = parse_widening(text, QuantityScale(unit=UNITS["days"]))
+        if widening.relative:
+            raise ValueSyntaxError("a date topic's tolerance is a duration such as '3 days'")
+        return widening
+    return parse_widening(text, scale)
+
+
+# --------------------------------------------------------------------------- sources and claims
+
+def _load_source(doc: YamlDoc, path: Path, topics: dict[str, Topic], registry_ok: bool,
+                 sources: dict[str, Source], claims: list[Claim], problems: list[Problem]) -> None:
+    data = doc.data
+    if not isinstance(data, dict) or "source" not in data:
+        what = "empty" if data is None else "not a mapping with 'source:' and 'claims:'"
+        problems.append(Problem(doc.location(), "invalid-type", f"source file is {what}"))
+        return
+    for key in data:
+        if key not in ("source", "claims"):
+            problems.append(Problem(doc.location((key,)), "unknown-key",
+                                    f"unknown key {key!r}{did_you_mean(key, ['source', 'claims'])}"))
+    spec, spec_problems = validate(SourceSpec, data["source"], doc, ("source",))
+    problems.extend(spec_problems)
+    source_id = (spec.id if spec and spec.id else path.stem)
+    if spec is not None:
+        if source_id in sources:
+            first = sources[source_id].location
+            problems.append(Problem(doc.location(("source", "id") if spec.id else ("source",)), "duplicate-source-id",
+                                    f"source id {source_id!r} is already used by {first}"))
+            return
+        if spec.published is not None:
+            _check_date(spec.published, doc, ("source", "published"), "published", problems)
+        authors = (spec.author,) if isinstance(spec.author, str) else tuple(spec.author or ())
+        text = (path.parent / spec.text) if spec.text else None
+        sources[source_id] = Source(source_id, spec.title, spec.publisher, authors, spec.published, spec.url,
+                                    spec.type, text, spec.note, doc.location(("source",)))
+    raw_claims = data.get("claims")
+    if raw_claims is None:
+        return
+    if not isinstance(raw_claims, list):
+        problems.append(Problem(doc.location(("claims",)), "invalid-type", "claims must be a list"))
+        return
+    used: dict[str, Location] = {}
+    for index, raw in enumerate(raw_claims):
+        at = ("claims", index)
+        claim_spec, claim_problems = validate(ClaimSpec, raw, doc, at)
+        problems.extend(claim_problems)
+        if claim_spec is None:
+            continue
+        local_id = claim_spec.id or _next_id(claim_spec.topic, used)
+        if local_id in used:
+            problems.append(Problem(doc.location((*at, "id")), "duplicate-claim-id",
+                                    f"claim id {local_id!r} is already used at line {used[local_id].line}"))
+            continue
+        used[local_id] = doc.location(at)
+        topic = topics.get(claim_spec.topic)
+        if topic is None:
+            if registry_ok:
+                problems.append(_unknown_topic(claim_spec.topic, topics, doc.location((*at, "topic"))))
+            continue
+        claim = _make_claim(f"{source_id}/{local_id}", source_id, topic, claim_spec, doc, at, problems)
+        if claim is not None:
+            claims.append(claim)
+
+
+def _next_id(topic: str, used: dict[str, Location]) -> str:
+    if topic not in used:
+        return topic
+    n = 2
+    while f"{topic}-{n}" in used:
+        n += 1
+    return f"{topic}-{n}"
+
+
+def _unknown_topic(key: str, topics: dict[str, Topic], where: Location) -> Problem:
+    suggestions = suggest_topics(key, topics)
+    hint = f" (did you mean {' or '.join(repr(s) for s in suggestions[:3])}?)" if suggestions else ""
+    return Problem(where, "unknown-topic", f"unknown topic {key!r}{hint}; register it in {TOPICS_FILE}")
+
+
+def _check_date(text: str, doc: YamlDoc, at: tuple[str | int, ...], name: str,
+                problems: list[Problem]) -> Interval | None:
+    try:
+        return parse_date(text)
+    except ValueSyntaxError as error:
+        problems.append(Problem(doc.location(at), "invalid-date", f"{name}: {error}"))
+        return None
+
+
+def _make_claim(full_id: str, source_id: str, topic: Topic, spec: ClaimSpec, doc: YamlDoc,
+                at: tuple[str | int, ...], problems: list[Problem]) -> Claim | None:
+    value_at = (*at, "value")
+    as_of_interval = None
+    if spec.as_of is not None:
+        as_of_interval = _check_date(spec.as_of, doc, (*at, "as_of"), "as_of", problems)
+        if as_of_interval is None:
+            return None
+    try:
+        interval, text_key, shown = interpret_value(spec.value, topic)
+    except ValueSyntaxError as error:
+        code = "invalid-date" if topic.kind == "date" else (
+            "wrong-dimension" if " is a " in str(error) or " is an " in str(error) else "invalid-value")
+        problems.append(Problem(doc.location(value_at), code, f"value: {error}"))
+        return None
+    return Claim(full_id, source_id, topic.key, shown, interval, text_key, spec.quote, spec.as_of, as_of_interval,
+                 spec.attributed_to, tuple(sorted(spec.qualifiers.items())), spec.note, doc.location(at),
+                 doc.location(value_at))
+
+
+def interpret_value(value: str | StructuredValue, topic: Topic) -> tuple[Interval | None, str | None, str]:
+    """A claim's value under its topic -> (interval, normalised text, value as shown)."""
+    if isinstance(value, StructuredValue):
+        data: dict[str, Any] = value.model_dump()
+        shown = describe_structured(data, topic)
+        if topic.kind == "date":
+            low = parse_date(value.min).low if value.min else -math.inf
+            high = parse_date(value.max).high if value.max else math.inf
+            if low > high:
+                raise ValueSyntaxError("min is later than max")
+            interval = Interval(low, high, value.min_open, value.max_open)
+        elif topic.kind == "quantity":
+            interval = parse_structured(data, topic.scale)
+        else:
+            raise ValueSyntaxError(f"a structured value needs a quantity or date topic, not {topic.kind}")
+        return _tolerate(interval, topic), None, shown
+    if topic.kind == "quantity":
+        return _tolerate(parse_quantity(value, topic.scale), topic), None, value
+    if topic.kind == "date":
+        return _tolerate(parse_date(value), topic), None, value
+    if topic.kind == "boolean":
+        truth = float(parse_boolean(value))
+        return Interval(truth, truth), None, value
+    key = normalize_text(value)
+    if not key:
+        raise ValueSyntaxError("empty text value")
+    return None, key, value
+
+
+def _tolerate(interval: Interval, topic: Topic) -> Interval:
+    tolerance = topic.tolerance
+    if not tolerance.relative and not tolerance.absolute:
+        return interval
+    below = 0.0 if math.isinf(interval.low) else tolerance.width(interval.low)
+    above = 0.0 if math.isinf(interval.high) else tolerance.width(interval.high)
+    return interval.widen(below, above)
+
+
+def describe_structured(data: dict[str, Any], topic: Topic) -> str:
+    """{min: 1400, max: null} -> '≥ 1400 km' (how a structured value is shown)."""
+    unit = f" {data.get('unit') or topic.unit}" if (data.get("unit") or topic.unit) and topic.kind != "date" else ""
+    low, high = data.get("min"), data.get("max")
+    if low is not None and high is not None:
+        left = "(" if data.get("min_open") else "["
+        right = ")" if data.get("max_open") else "]"
+        return f"{left}{low}, {high}{right}{unit}"
+    if low is not None:
+        return f"{'>' if data.get('min_open') else '≥'} {low}{unit}"
+    return f"{'<' if data.get('max_open') else '≤'} {high}{unit}"
+
+
+# --------------------------------------------------------------------------- look-up
+
+def suggest_topics(word: str, topics: dict[str, Topic], limit: int = 3) -> list[str]:
+    """Topic keys whose key, alias or title is close to `word`, best first."""
+    from rapidfuzz import fuzz, process
+
+    choices: dict[str, str] = {}
+    for topic in topics.values():
+        for name in (topic.key, *topic.aliases, topic.title):
+            choices.setdefault(name.lower(), topic.key)
+    found = process.extract(word.lower(), list(choices), scorer=fuzz.WRatio, score_cutoff=70, limit=limit * 4)
+    keys: list[str] = []
+    for name, _, _ in found:
+        if choices[name] not in keys:
+            keys.append(choices[name])
+    return keys[:limit]
+
+
+def find_topic(word: str, topics: dict[str, Topic]) -> Topic:
+    """A topic by key, alias (any case), or a misspelling with one clear best match; else ClaimtrackError."""
+    if word in topics:
+        return topics[word]
+    lowered = word.strip().lower()
+    for topic in topics.values():
+        if lowered in (topic.key, *(alias.lower() for alias in topic.aliases), topic.title.lower()):
+            return topic
+    starting = [key for key in topics if key.startswith(lowered)]
+    if len(starting) == 1:  # an unambiguous abbreviation: "tajik-share" for "tajik-share-of-afghan-population"
+        return topics[starting[0]]
+    from rapidfuzz import fuzz, process
+
+    choices: dict[str, str] = {}
+    for topic in topics.values():
+        for name in (topic.key, *topic.aliases):
+            choices.setdefault(name.lower(), topic.key)
+    scored: dict[str, float] = {}
+    for name, score, _ in process.extract(lowered, list(choices), scorer=fuzz.ratio, limit=20):
+        scored[choices[name]] = max(scored.get(choices[name], 0), score)
+    ranked = sorted(scored.items(), key=lambda item: -item[1])
+    if ranked and ranked[0][1] >= 80 and (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= 10):
+        return topics[ranked[0][0]]
+    suggestions = tuple(suggest_topics(word, topics)) or tuple(key for key, score in ranked[:3] if score >= 50)
+    raise ClaimtrackError(f"unknown topic {word!r}", suggestions)

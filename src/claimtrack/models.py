@@ -1,0 +1,168 @@
+"""Models stage: the schema of topics.yaml and of source files (pydantic v2), applied to YamlDocs.
+
+Each topic, source header and claim is validated on its own, so one bad claim never hides the rest;
+every validation error becomes one located Problem with a "did you mean" where a key is close.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from claimtrack.errors import Location, Problem
+from claimtrack.loader import KeyPath, YamlDoc
+
+Kind = Literal["quantity", "date", "text", "boolean"]
+Status = Literal["explained", "accepted", "disputed"]
+SourceType = Literal["news", "analysis", "policy-brief", "official", "academic", "dataset", "other"]
+SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _slug(value: str | None) -> str | None:
+    if value is not None and not SLUG.match(value):
+        raise ValueError("must be a lower-case slug: letters, digits, '-', '_' or '.' (e.g. border-length)")
+    return value
+
+
+class ResolutionSpec(_Strict):
+    status: Status
+    preferred: str | None = None
+    note: str | None = None
+    covers: list[str] = Field(default_factory=list)
+
+
+class TopicSpec(_Strict):
+    title: str
+    kind: Kind = "quantity"
+    unit: str | None = None
+    aliases: list[str] = Field(default_factory=list)
+    tolerance: str | None = None
+    approx: str | None = None
+    similarity: int | None = Field(default=None, ge=0, le=100)
+    resolution: ResolutionSpec | None = None
+    note: str | None = None
+
+
+class SourceSpec(_Strict):
+    id: str | None = None
+    title: str
+    publisher: str | None = None
+    author: str | list[str] | None = None
+    published: str | None = None
+    url: str | None = None
+    type: SourceType | None = None
+    text: str | None = None
+    note: str | None = None
+
+    _check_id = field_validator("id")(_slug)
+
+
+class StructuredValue(_Strict):
+    min: str | None = None
+    max: str | None = None
+    min_open: bool = False
+    max_open: bool = False
+    unit: str | None = None
+
+
+class ClaimSpec(_Strict):
+    id: str | None = None
+    topic: str
+    value: str | StructuredValue
+    quote: str
+    as_of: str | None = None
+    attributed_to: str | None = None
+    qualifiers: dict[str, str] = Field(default_factory=dict)
+    note: str | None = None
+
+    _check_id = field_validator("id")(_slug)
+
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def validate(model: type[Model], data: Any, doc: YamlDoc, at: KeyPath) -> tuple[Model | None, list[Problem]]:
+    """Validate `data` (found at `at` in `doc`) against `model`; errors become located problems."""
+    try:
+        return model.model_validate(data), []
+    except ValidationError as error:
+        items = [(tuple(p for p in item["loc"] if p not in _BRANCH_TAGS and "[" not in str(p)), item)
+                 for item in error.errors(include_url=False)]
+        problems: dict[tuple[str | int, ...], Problem] = {}
+        for path, item in items:
+            deeper = any(len(other) > len(path) and other[: len(path)] == path for other, _ in items)
+            if item["type"].endswith("_type") and (path in problems or deeper):
+                continue  # a union field: keep one complaint, or the more precise one from inside it
+            problems[path] = _problem(model, item, path, doc.location((*at, *path)))
+        return None, list(problems.values())
+
+
+_BRANCH_TAGS = {"str", "constrained-str", "StructuredValue"}
+_EXPECTED = {"value": "text (or a mapping of min, max, min_open, max_open, unit)", "author": "text or a list of names",
+             "aliases": "a list of names", "covers": "a list of claim ids", "qualifiers": "a mapping of key: value"}
+
+
+def _problem(model: type[BaseModel], item: Any, path: tuple[str | int, ...], where: Location) -> Problem:
+    name = next((str(part) for part in reversed(path) if isinstance(part, str)), "")
+    kind = item["type"]
+    given = item.get("input")
+    if kind == "extra_forbidden":
+        return Problem(where, "unknown-key", f"unknown key {name!r}{did_you_mean(name, _fields_at(model, path[:-1]))}")
+    if kind == "missing":
+        return Problem(where, "missing-key", f"missing required key {name!r}")
+    if kind == "literal_error":
+        choices = re.findall(r"'([^']+)'", item.get("ctx", {}).get("expected", ""))
+        return Problem(where, "invalid-type",
+                       f"{name}: {given!r} is not one of {', '.join(choices)}{did_you_mean(str(given), choices)}")
+    if kind.endswith("_type") or kind.endswith("_parsing"):
+        wanted = _EXPECTED.get(name) or {"string_type": "text", "dict_type": "a mapping", "list_type": "a list",
+                                          "int_parsing": "a whole number", "int_type": "a whole number",
+                                          "bool_parsing": "true or false"}.get(kind, "a mapping")
+        return Problem(where, "invalid-type", f"{name or 'this'} must be {wanted}, not {_describe(given)}")
+    message = item["msg"].removeprefix("Value error, ")
+    return Problem(where, "invalid-type", f"{name}: {message}" if name else message)
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def _fields_at(model: type[BaseModel], path: tuple[str | int, ...]) -> list[str]:
+    """The keys allowed at `path` inside `model` (for "did you mean")."""
+    current: Any = model
+    for part in path:
+        if isinstance(part, int) or current is None:
+            continue
+        field = current.model_fields.get(part)
+        current = _model_in(field.annotation) if field else None
+    return list(current.model_fields) if current is not None else []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...], cutoff: float = 60) -> str:
+    """' (did you mean 'value'?)' when one choice is close to `word`, else ''."""
+    from rapidfuzz import fuzz, process
+
+    best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff) if word and choices else None
+    return f" (did you mean {best[0]!r}?)" if best else ""

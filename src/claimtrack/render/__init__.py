@@ -1,0 +1,79 @@
+"""Renderers: one module per output format; each module renders every view it supports.
+
+A view is what a command shows (conflicts, one topic, the registries, check results). The enums are the
+CLI's choices and the keys of the lookup tables, so a format without a renderer cannot be offered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from claimtrack.conflicts import Conflict
+    from claimtrack.dataset import Topic
+    from claimtrack.report import Report
+
+
+class ConflictsFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    github = "github"
+
+
+class ShowFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+
+
+ConflictsRenderer = Callable[["Report", "list[Conflict]", "Console"], None]
+ShowRenderer = Callable[["Report", "Topic", "Console"], None]
+ReportRenderer = Callable[["Report", "Console"], None]
+
+
+def conflicts_renderers() -> dict[ConflictsFormat, ConflictsRenderer]:
+    from claimtrack.render import github, json, markdown, table
+
+    return {ConflictsFormat.table: table.conflicts, ConflictsFormat.json: json.conflicts,
+            ConflictsFormat.markdown: markdown.conflicts, ConflictsFormat.github: github.conflicts}
+
+
+def show_renderers() -> dict[ShowFormat, ShowRenderer]:
+    from claimtrack.render import json, table
+
+    return {ShowFormat.table: table.show, ShowFormat.json: json.show}
+
+
+def topics_renderers() -> dict[ListFormat, ReportRenderer]:
+    from claimtrack.render import json, table
+
+    return {ListFormat.table: table.topics, ListFormat.json: json.topics}
+
+
+def sources_renderers() -> dict[ListFormat, ReportRenderer]:
+    from claimtrack.render import json, table
+
+    return {ListFormat.table: table.sources, ListFormat.json: json.sources}
+
+
+def check_renderers() -> dict[CheckFormat, ReportRenderer]:
+    from claimtrack.render import github, json, sarif, table
+
+    return {CheckFormat.text: table.check, CheckFormat.json: json.check, CheckFormat.github: github.check,
+            CheckFormat.sarif: sarif.check}

@@ -1,0 +1,45 @@
+"""GitHub Actions renderer: workflow annotations (::error file=…,line=…,col=…,title=…::message)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from claimtrack.conflicts import Conflict
+from claimtrack.errors import Location
+from claimtrack.report import Report
+
+LEVEL = {"error": "error", "warning": "warning", "disputed": "warning", "resolved": "notice", "unresolved": "error"}
+
+
+def _escape(value: str, in_property: bool = False) -> str:
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if in_property:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return value
+
+
+def annotation(level: str, location: Location, title: str, message: str) -> str:
+    fields = [f"file={_escape(str(location.path), True)}"]
+    if location.line is not None:
+        fields += [f"line={location.line}", f"col={location.column or 1}"]
+    fields.append(f"title={_escape(title, True)}")
+    return f"::{level} {','.join(fields)}::{_escape(message)}"
+
+
+def conflicts(report: Report, chosen: list[Conflict], console: Console) -> None:
+    lines = []
+    for conflict in chosen:
+        for claim in conflict.claims:
+            others = sorted({(p.second if p.first is claim else p.first).id
+                             for p in conflict.pairs if claim in (p.first, p.second)})
+            message = (f"{claim.id} says {claim.value!r}; conflicts with {', '.join(others)} "
+                       f"(topic {conflict.topic.key}: {conflict.status})")
+            lines.append(annotation(LEVEL[conflict.status], claim.location, f"{conflict.status} conflict", message))
+    console.out("\n".join(lines), highlight=False, soft_wrap=True)
+
+
+def check(report: Report, console: Console) -> None:
+    lines = [annotation(LEVEL[p.severity], p.location, p.code, p.message) for p in report.problems]
+    errors = len(report.errors)
+    lines.append(f"{errors} error(s), {len(report.problems) - errors} warning(s)")
+    console.out("\n".join(lines), highlight=False, soft_wrap=True)

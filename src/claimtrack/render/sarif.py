@@ -1,0 +1,42 @@
+"""SARIF 2.1.0 renderer for code-scanning tools (one run, one rule per problem code)."""
+
+from __future__ import annotations
+
+import json
+
+from rich.console import Console
+
+from claimtrack import __version__
+from claimtrack.report import Report
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def check(report: Report, console: Console) -> None:
+    codes = sorted({p.code for p in report.problems})
+    results = []
+    for problem in report.problems:
+        region = {}
+        if problem.location.line is not None:
+            region = {"region": {"startLine": problem.location.line, "startColumn": problem.location.column or 1}}
+        results.append({
+            "ruleId": problem.code,
+            "ruleIndex": codes.index(problem.code),
+            "level": "error" if problem.severity == "error" else "warning",
+            "message": {"text": problem.message},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": problem.location.path.as_posix()}, **region}}],
+        })
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "claimtrack", "version": __version__, "informationUri": "https://example.org/claimtrack",
+                "rules": [{"id": code, "name": code, "shortDescription": {"text": code.replace("-", " ")},
+                           "helpUri": f"https://example.org/claimtrack/docs/checks.md#{code}"} for code in codes],
+            }},
+            "results": results,
+        }],
+    }
+    console.out(json.dumps(log, indent=2, ensure_ascii=False), highlight=False, soft_wrap=True)

@@ -1,0 +1,235 @@
+"""Terminal renderer (rich): conflict tables grouped by value, a number line per topic, the registries."""
+
+from __future__ import annotations
+
+import math
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from claimtrack.conflicts import Conflict, value_order
+from claimtrack.dataset import Claim, Topic
+from claimtrack.render import text
+from claimtrack.report import Report
+
+STATUS_STYLE = {"unresolved": "bold red", "disputed": "bold yellow", "resolved": "green", "ok": "dim"}
+
+
+def _status(status: str) -> Text:
+    return Text(status.upper() if status != "ok" else "ok", style=STATUS_STYLE[status])
+
+
+def _heading(report: Report, topic: Topic, conflict: Conflict | None) -> Text:
+    heading = Text.assemble((topic.key, "bold"), "  ", topic.title, "  ", _status(report.status(topic.key)))
+    if conflict is not None:
+        heading.append(f"  severity {text.severity(conflict.severity, topic)}")
+    return heading
+
+
+def _groups(claims: tuple[Claim, ...]) -> list[list[Claim]]:
+    """Claims with the same meaning (interval, or normalised text) side by side."""
+    groups: dict[object, list[Claim]] = {}
+    for claim in sorted(claims, key=value_order):
+        groups.setdefault(claim.interval if claim.interval is not None else claim.text_key, []).append(claim)
+    return list(groups.values())
+
+
+def conflicts(report: Report, chosen: list[Conflict], console: Console) -> None:
+    if not chosen:
+        console.print(Text("No conflicts.", style="green"))
+        return
+    for conflict in chosen:
+        topic = conflict.topic
+        internal = {cid for pair in conflict.pairs if pair.internal for cid in pair.ids}
+        table = Table(show_lines=True, expand=True)
+        table.add_column("Value", no_wrap=True, ratio=None)
+        table.add_column("Means", no_wrap=True)
+        table.add_column("Claims and quotes", ratio=1)
+        for group in _groups(conflict.claims):
+            values = sorted({claim.value for claim in group})
+            cell = Text()
+            for index, claim in enumerate(group):
+                if index:
+                    cell.append("\n")
+                cell.append(claim.id, style="bold")
+                if claim.attributed_to:
+                    cell.append(f" (per {claim.attributed_to})", style="dim")
+                if claim.as_of:
+                    cell.append(f" as of {claim.as_of}", style="dim")
+                if claim.id in internal:
+                    cell.append(" ⚠ internal inconsistency", style="bold magenta")
+                cell.append("\n")
+                cell.append(f"“{claim.quote}”", style="italic")
+            table.add_row("\n".join(values), text.interval(group[0], topic), cell)
+        parts: list[Text | Table] = [_heading(report, topic, conflict), table]
+        if topic.resolution is not None:
+            parts.append(_resolution_line(topic, conflict))
+        console.print(Group(*parts))
+        console.print()
+    unresolved = sum(1 for c in chosen if c.status == "unresolved")
+    console.print(f"{len(chosen)} topic{'s' if len(chosen) != 1 else ''} in conflict, {unresolved} unresolved.")
+
+
+def _resolution_line(topic: Topic, conflict: Conflict | None) -> Text:
+    assert topic.resolution is not None
+    resolution = topic.resolution
+    line = Text(f"Resolution: {resolution.status}", style="bold")
+    if resolution.preferred:
+        line.append(f" — preferred {resolution.preferred}")
+    if resolution.note:
+        line.append(f" — {resolution.note}", style="")
+    if conflict is not None and conflict.uncovered and conflict.status == "unresolved":
+        line.append(f"\nRe-opened: not covered: {', '.join(conflict.uncovered)}", style="bold red")
+    return line
+
+
+def show(report: Report, topic: Topic, console: Console) -> None:
+    claims = tuple(sorted(report.dataset.by_topic.get(topic.key, ()), key=value_order))
+    conflict = report.conflicts.get(topic.key)
+    in_conflict = conflict.claim_ids if conflict else frozenset()
+    internal = {cid for pair in conflict.pairs if pair.internal for cid in pair.ids} if conflict else set()
+    console.print(_heading(report, topic, conflict))
+    details = f"kind: {topic.kind}" + (f", unit: {topic.unit}" if topic.unit else "")
+    if topic.aliases:
+        details += f", aliases: {', '.join(topic.aliases)}"
+    console.print(Text(details, style="dim"))
+    if not claims:
+        console.print("No claims on this topic yet.")
+        return
+    drawable = topic.kind in ("quantity", "date")
+    bounds = _bounds(claims) if drawable else None
+    width = max(16, min(48, console.width - 64))
+    table = Table(expand=False, box=None, padding=(0, 1), show_edge=False)
+    table.add_column("", no_wrap=True)  # conflict marker: ✗ conflicts, ✓ agrees
+    table.add_column("Claim", no_wrap=True, overflow="fold")
+    table.add_column("Value → means")
+    if bounds is not None:
+        table.add_column(_axis(bounds, topic, width), no_wrap=True)
+    for claim in claims:
+        marker = Text("✗", style="bold red") if claim.id in in_conflict else Text("✓", style="green")
+        name = Text(claim.id)
+        for extra in (f"as of {claim.as_of}" if claim.as_of else "",
+                      f"per {claim.attributed_to}" if claim.attributed_to else "",
+                      ", ".join(f"{k}={v}" for k, v in claim.qualifiers)):
+            if extra:
+                name.append(f"\n  {extra}", style="dim")
+        if claim.id in internal:
+            name.append("\n  ⚠ internal inconsistency", style="bold magenta")
+        meaning = Text(claim.value)
+        if topic.kind != "text":
+            meaning.append(f"\n→ {text.interval(claim, topic)}", style="dim")
+        row: list[Text | str] = [marker, name, meaning]
+        if bounds is not None:
+            style = "red" if claim.id in in_conflict else "green"
+            row.append(Text(_bar(claim, bounds, width), style=style))
+        table.add_row(*row)
+    console.print(table)
+    console.print()
+    console.print(Text("Quotes:", style="bold"))
+    for claim in claims:
+        console.print(Text.assemble(f"  {claim.id}: ", (f"“{claim.quote}”", "italic")))
+    if conflict is not None:
+        console.print(Text("Conflicting pairs:", style="bold"))
+        for pair in conflict.pairs:
+            note = " (internal inconsistency)" if pair.internal else ""
+            console.print(f"  {pair.first.id} ✗ {pair.second.id}: {text.severity(pair.severity, topic)}{note}")
+    if topic.resolution is not None:
+        console.print(_resolution_line(topic, conflict))
+
+
+def _bounds(claims: tuple[Claim, ...]) -> tuple[float, float] | None:
+    ends = [end for c in claims if c.interval for end in (c.interval.low, c.interval.high) if not math.isinf(end)]
+    if not ends:
+        return None
+    low, high = min(ends), max(ends)
+    pad = (high - low) * 0.08 or max(abs(low) * 0.05, 1.0)
+    # room on a side where some interval runs off to infinity, so its arrow is visible
+    below = pad * 4 if any(c.interval and math.isinf(c.interval.low) for c in claims) else pad
+    above = pad * 4 if any(c.interval and math.isinf(c.interval.high) for c in claims) else pad
+    return low - below, high + above
+
+
+def _axis(bounds: tuple[float, float], topic: Topic, width: int) -> str:
+    """Column heading: the number line's two ends."""
+    low, high = bounds
+    if topic.kind == "date":
+        from claimtrack.values import format_day
+
+        left, right = format_day(math.floor(low)) or "", format_day(math.ceil(high)) or ""
+    else:
+        left, right = text.number(_round(low)), text.number(_round(high))
+    gap = max(1, width - len(left) - len(right))
+    return f"{left}{' ' * gap}{right}"
+
+
+def _round(value: float) -> float:
+    if value == 0:
+        return 0.0
+    digits = 3 - int(math.floor(math.log10(abs(value)))) - 1
+    return round(value, digits)
+
+
+def _bar(claim: Claim, bounds: tuple[float, float], width: int) -> str:
+    """The claim's interval drawn on a line of `width` cells: [===] closed, (===) open, ◀/▶ unbounded."""
+    assert claim.interval is not None
+    span = claim.interval
+    low, high = bounds
+    scale = (width - 1) / (high - low)
+    cells = [" "] * width
+    start = 0 if math.isinf(span.low) else round((span.low - low) * scale)
+    end = width - 1 if math.isinf(span.high) else round((span.high - low) * scale)
+    start, end = max(0, min(start, width - 1)), max(0, min(end, width - 1))
+    for i in range(start, end + 1):
+        cells[i] = "─"
+    if start == end and not math.isinf(span.low) and not math.isinf(span.high):
+        cells[start] = "●"
+        return "".join(cells)
+    cells[start] = "◀" if math.isinf(span.low) else ("(" if span.low_open else "[")
+    cells[end] = "▶" if math.isinf(span.high) else (")" if span.high_open else "]")
+    return "".join(cells)
+
+
+def topics(report: Report, console: Console) -> None:
+    table = Table(title="Topics", title_justify="left")
+    for column in ("Topic", "Title", "Kind", "Unit", "Claims", "Status"):
+        table.add_column(column, justify="right" if column == "Claims" else "left")
+    for topic in report.dataset.topics.values():
+        count = len(report.dataset.by_topic.get(topic.key, ()))
+        table.add_row(topic.key, topic.title, topic.kind, topic.unit or "", str(count),
+                      _status(report.status(topic.key)))
+    console.print(table)
+
+
+def sources(report: Report, console: Console) -> None:
+    counts: dict[str, int] = {}
+    conflicted: dict[str, int] = {}
+    open_ids = {cid for c in report.conflicts.values() if c.status != "resolved" for cid in c.claim_ids}
+    for claim in report.dataset.claims:
+        counts[claim.source] = counts.get(claim.source, 0) + 1
+        if claim.id in open_ids:
+            conflicted[claim.source] = conflicted.get(claim.source, 0) + 1
+    table = Table(title="Sources", title_justify="left")
+    for column in ("Source", "Title", "Publisher", "Published", "Claims", "In conflict"):
+        table.add_column(column, justify="right" if column in ("Claims", "In conflict") else "left")
+    for source in report.dataset.sources.values():
+        table.add_row(source.id, source.title, source.publisher or "", source.published or "",
+                      str(counts.get(source.id, 0)), str(conflicted.get(source.id, 0)))
+    console.print(table)
+
+
+def check(report: Report, console: Console) -> None:
+    """One line per problem (path:line:col: severity: message [code]), then a summary."""
+    for problem in report.problems:
+        style = "red" if problem.severity == "error" else "yellow"
+        console.print(Text.assemble((str(problem.location), "bold"), ": ", (problem.severity, style), ": ",
+                                    problem.message, (f" [{problem.code}]", "dim")), soft_wrap=True)
+    errors = len(report.errors)
+    warnings = len(report.problems) - errors
+    claims = len(report.dataset.claims)
+    if errors:
+        console.print(Text(f"✗ {errors} error{'s' if errors != 1 else ''}, {warnings} warning"
+                           f"{'s' if warnings != 1 else ''} ({claims} claims checked)", style="bold red"))
+    else:
+        console.print(Text(f"✓ {claims} claims checked: no errors, {warnings} warning{'s' if warnings != 1 else ''}",
+                           style="bold green"))

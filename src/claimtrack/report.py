@@ -1,0 +1,51 @@
+"""Report stage: everything the renderers need (dataset, conflicts, problems) and the exit code."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from claimtrack.conflicts import Conflict, TopicStatus, find_conflicts, topic_status
+from claimtrack.dataset import Dataset, load_folder
+from claimtrack.errors import ExitCode, Problem
+
+
+@dataclass(frozen=True)
+class Report:
+    dataset: Dataset
+    conflicts: dict[str, Conflict]
+    problems: tuple[Problem, ...]  # what `check` reports (loading problems alone for other commands)
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """FINDINGS when any error (an unresolved conflict is one) was found."""
+        return ExitCode.FINDINGS if self.errors else ExitCode.OK
+
+    def status(self, topic_key: str) -> TopicStatus:
+        return topic_status(self.dataset.topics[topic_key], self.conflicts)
+
+    def ordered_conflicts(self, include_resolved: bool = False, topics: Iterable[str] = ()) -> list[Conflict]:
+        """Conflicts most severe first; resolved ones only when asked for."""
+        wanted = set(topics)
+        chosen = [c for c in self.conflicts.values()
+                  if (include_resolved or c.status != "resolved") and (not wanted or c.topic.key in wanted)]
+        return sorted(chosen, key=lambda c: (-c.rank, c.topic.key))
+
+
+def analyze(folder: Path, *, check: bool = False, only: Iterable[Path] | None = None) -> Report:
+    """Load `folder`, find its conflicts and, with `check`, run every check (limited to `only` files if given)."""
+    dataset = load_folder(folder)
+    conflicts = find_conflicts(dataset)
+    problems: list[Problem] = list(dataset.problems)
+    if check:
+        from claimtrack.checks import limit_to_files, run_checks
+
+        problems = run_checks(dataset, conflicts)
+        if only is not None:
+            problems = limit_to_files(problems, only)
+    return Report(dataset, conflicts, tuple(problems))
