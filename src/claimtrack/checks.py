@@ -24,7 +24,8 @@ class CheckInput:
 
 
 Check = Callable[[CheckInput], Iterable[Problem]]
-NEAR_DUPLICATE_SCORE = 92
+NEAR_DUPLICATE_KEY = 90  # 'border-length' vs 'border-lenght' is 92
+NEAR_DUPLICATE_TITLE = 95  # titles differing in one country name score ~94: distinct facts
 
 
 def unknown_covers(given: CheckInput) -> Iterable[Problem]:
@@ -61,20 +62,23 @@ def stale_resolutions(given: CheckInput) -> Iterable[Problem]:
 
 
 def near_duplicate_topics(given: CheckInput) -> Iterable[Problem]:
-    """Two topics whose keys or titles are nearly the same are probably one fact registered twice."""
+    """Two topics of one kind and unit whose keys (or titles) are nearly the same: probably one fact twice."""
     from rapidfuzz import fuzz, process
 
     topics = list(given.dataset.topics.values())
-    for attribute in ("key", "title"):
-        names = [_comparable(getattr(topic, attribute)) for topic in topics]
+    keys = [_comparable(topic.key) for topic in topics]
+    titles = [_comparable(topic.title) for topic in topics]
+    reported: set[tuple[int, int]] = set()
+    for names, cutoff, what in ((keys, NEAR_DUPLICATE_KEY, "keys"), (titles, NEAR_DUPLICATE_TITLE, "titles")):
         for i, topic in enumerate(topics):
-            for _, score, j in process.extract(names[i], names, scorer=fuzz.ratio,
-                                               score_cutoff=NEAR_DUPLICATE_SCORE, limit=None):
-                if j > i and topics[j].key != topic.key:
-                    other = topics[j]
-                    yield Problem(other.location, "near-duplicate-topic",
-                                  f"topic {other.key!r} looks like topic {topic.key!r} (line {topic.location.line}): "
-                                  f"{attribute}s are {score:.0f}% alike; merge them or make them distinct", "warning")
+            for _, score, j in process.extract(names[i], names, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None):
+                other = topics[j]
+                if j <= i or (i, j) in reported or (topic.kind, topic.unit) != (other.kind, other.unit):
+                    continue
+                reported.add((i, j))
+                yield Problem(other.location, "near-duplicate-topic",
+                              f"topic {other.key!r} looks like topic {topic.key!r} (line {topic.location.line}): "
+                              f"their {what} are {score:.0f}% alike; merge them or make them distinct", "warning")
 
 
 def _comparable(text: str) -> str:

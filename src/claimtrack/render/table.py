@@ -191,13 +191,14 @@ def _bar(claim: Claim, bounds: tuple[float, float], width: int) -> str:
 
 
 def topics(report: Report, console: Console) -> None:
-    table = Table(title="Topics", title_justify="left")
-    for column in ("Topic", "Title", "Kind", "Unit", "Claims", "Status"):
-        table.add_column(column, justify="right" if column == "Claims" else "left")
+    table = Table(title="Topics", title_justify="left", expand=True)
+    table.add_column("Topic", ratio=1)
+    for column in ("Kind", "Unit", "Claims", "Status"):
+        table.add_column(column, justify="right" if column == "Claims" else "left", no_wrap=True)
     for topic in report.dataset.topics.values():
         count = len(report.dataset.by_topic.get(topic.key, ()))
-        table.add_row(topic.key, topic.title, topic.kind, topic.unit or "", str(count),
-                      _status(report.status(topic.key)))
+        name = Text.assemble((topic.key, "bold"), "\n", (topic.title, "dim"))
+        table.add_row(name, topic.kind, topic.unit or "", str(count), _status(report.status(topic.key)))
     console.print(table)
 
 
@@ -209,12 +210,15 @@ def sources(report: Report, console: Console) -> None:
         counts[claim.source] = counts.get(claim.source, 0) + 1
         if claim.id in open_ids:
             conflicted[claim.source] = conflicted.get(claim.source, 0) + 1
-    table = Table(title="Sources", title_justify="left")
-    for column in ("Source", "Title", "Publisher", "Published", "Claims", "In conflict"):
-        table.add_column(column, justify="right" if column in ("Claims", "In conflict") else "left")
+    table = Table(title="Sources", title_justify="left", expand=True)
+    table.add_column("Source", ratio=2)
+    table.add_column("Publisher", ratio=1)
+    for column in ("Published", "Claims", "In conflict"):
+        table.add_column(column, justify="right" if column != "Published" else "left", no_wrap=True)
     for source in report.dataset.sources.values():
-        table.add_row(source.id, source.title, source.publisher or "", source.published or "",
-                      str(counts.get(source.id, 0)), str(conflicted.get(source.id, 0)))
+        name = Text.assemble((source.id, "bold"), "\n", (source.title, "dim"))
+        table.add_row(name, source.publisher or "", source.published or "", str(counts.get(source.id, 0)),
+                      str(conflicted.get(source.id, 0)))
     console.print(table)
 
 
