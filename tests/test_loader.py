@@ -1,0 +1,115 @@
+"""Loader: plain data with positions; every YAML problem becomes a located problem, never an exception."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from claimtrack.loader import MAX_FILE_BYTES, find_files, parse_yaml, read_yaml
+
+
+def _parse(text: str):  # type: ignore[no-untyped-def]
+    return parse_yaml(text, Path("f.yaml"))
+
+
+def test_plain_data_and_positions() -> None:
+    doc, problems = _parse("source:\n  id: a\nclaims:\n  - topic: x\n    value: 1344\n    quote: \"q\"\n")
+    assert problems == []
+    assert doc is not None
+    assert doc.data == {"source": {"id": "a"}, "claims": [{"topic": "x", "value": "1344", "quote": "q"}]}
+    assert str(doc.location(("claims", 0, "value"))) == "f.yaml:5:5"
+    assert str(doc.location(("claims", 0, "missing"))) == "f.yaml:4:5"  # nearest ancestor
+
+
+def test_scalars_stay_text_and_nulls_are_none() -> None:
+    doc, _ = _parse("a: 1.50\nb: 2023-04-02\nc: yes\nd: ~\ne:\nf: 'null'\n")
+    assert doc is not None
+    assert doc.data == {"a": "1.50", "b": "2023-04-02", "c": "yes", "d": None, "e": None, "f": "null"}
+
+
+@pytest.mark.parametrize(("text", "code", "line"), [
+    ("a: b: c\n", "yaml-syntax", 1),
+    ("a: [1, 2\nb: 3\n", "yaml-syntax", 2),
+    ("a: 1\nb: !!python/object/apply:os.system [ls]\n", "yaml-tag", 2),
+    ("a: !custom 1\n", "yaml-tag", 1),
+    ("a: &x [*x]\n", "yaml-alias", 1),
+    ("a: *nowhere\n", "yaml-alias", 1),
+    ("---\na: 1\n---\nb: 2\n", "yaml-syntax", 3),
+    ("a: 1\nb: 2\na: 3\n", "duplicate-key", 3),
+])
+def test_bad_yaml_is_a_located_problem(text: str, code: str, line: int) -> None:
+    _, problems = _parse(text)
+    assert [(p.code, p.location.line) for p in problems][-1] == (code, line)
+
+
+def test_duplicate_key_keeps_first_value() -> None:
+    doc, problems = _parse("a: 1\na: 2\n")
+    assert doc is not None and doc.data == {"a": "1"}
+    assert "first at line 1" in problems[0].message
+
+
+def test_alias_bomb_is_refused_quickly() -> None:
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 10):
+        lines.append(f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]")
+    start = time.perf_counter()
+    _, problems = _parse("\n".join(lines) + "\n")
+    assert time.perf_counter() - start < 5
+    assert problems[-1].code == "yaml-alias"
+
+
+def test_small_aliases_are_fine() -> None:
+    doc, problems = _parse("base: &q {measure: official}\nother: *q\n")
+    assert problems == []
+    assert doc is not None and doc.data["other"] == {"measure": "official"}
+
+
+def test_deep_nesting_is_refused() -> None:
+    _, problems = _parse("a: " + "[" * 10_000 + "]" * 10_000 + "\n")
+    assert problems[-1].code == "too-deep"
+
+
+@pytest.mark.parametrize("raw", [
+    b"\xef\xbb\xbfa: 1\n",                       # UTF-8 with BOM
+    "a: 1\n".encode("utf-16"),                   # UTF-16 with BOM
+    b"a: 1\r\nb: 2\r\n",                         # CRLF
+])
+def test_odd_but_valid_encodings_load(tmp_path: Path, raw: bytes) -> None:
+    path = tmp_path / "f.yaml"
+    path.write_bytes(raw)
+    doc, problems = read_yaml(path)
+    assert problems == []
+    assert doc is not None and doc.data["a"] == "1"
+
+
+@pytest.mark.parametrize(("raw", "line"), [(b"a: 1\nb: caf\xe9\n", 2), (b"a: 1\nb: \x00\n", 2)])
+def test_bad_bytes_are_located(tmp_path: Path, raw: bytes, line: int) -> None:
+    path = tmp_path / "f.yaml"
+    path.write_bytes(raw)
+    _, problems = read_yaml(path)
+    assert [(p.code, p.location.line) for p in problems] == [("not-utf8", line)]
+
+
+def test_oversized_file_is_refused_without_reading(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    with path.open("wb") as handle:
+        handle.truncate(MAX_FILE_BYTES + 1)
+    _, problems = read_yaml(path)
+    assert [p.code for p in problems] == ["file-too-large"]
+
+
+def test_find_files_skips_hidden_and_refuses_outside_symlinks(tmp_path: Path) -> None:
+    folder = tmp_path / "claims"
+    (folder / "sub").mkdir(parents=True)
+    (folder / ".git").mkdir()
+    (folder / "topics.yaml").write_text("topics: {}\n")
+    (folder / "sub" / "a.yml").write_text("x: 1\n")
+    (folder / ".git" / "b.yaml").write_text("x: 1\n")
+    (tmp_path / "secret.yaml").write_text("x: 1\n")
+    (folder / "link.yaml").symlink_to(tmp_path / "secret.yaml")
+    topics, sources, problems = find_files(folder)
+    assert topics == folder / "topics.yaml"
+    assert sources == [folder / "sub" / "a.yml"]
+    assert [p.code for p in problems] == ["outside-folder"]
