@@ -35,11 +35,11 @@ def conflicts(report: Report, chosen: list[Conflict], console: Console) -> None:
             message = (f"{claim.id} says {claim.value!r}; conflicts with {', '.join(others)} "
                        f"(topic {conflict.topic.key}: {conflict.status})")
             lines.append(annotation(LEVEL[conflict.status], claim.location, f"{conflict.status} conflict", message))
-    console.out("\n".join(lines), highlight=False, soft_wrap=True)
+    console.out("\n".join(lines), highlight=False)
 
 
 def check(report: Report, console: Console) -> None:
     lines = [annotation(LEVEL[p.severity], p.location, p.code, p.message) for p in report.problems]
     errors = len(report.errors)
     lines.append(f"{errors} error(s), {len(report.problems) - errors} warning(s)")
-    console.out("\n".join(lines), highlight=False, soft_wrap=True)
+    console.out("\n".join(lines), highlight=False)

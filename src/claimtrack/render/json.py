@@ -18,7 +18,7 @@ SCHEMA_VERSION = 1
 
 def _emit(data: dict[str, Any], console: Console) -> None:
     console.out(json.dumps({**data, "schema_version": SCHEMA_VERSION}, indent=2, ensure_ascii=False),
-                highlight=False, soft_wrap=True)
+                highlight=False)
 
 
 def _end(value: float, topic: Topic) -> float | str | None:

@@ -37,4 +37,4 @@ def conflicts(report: Report, chosen: list[Conflict], console: Console) -> None:
             note = f" — {topic.resolution.note}" if topic.resolution.note else ""
             lines += ["", f"*Resolution: {topic.resolution.status}{note}*"]
         lines.append("")
-    console.out("\n".join(lines), highlight=False, soft_wrap=True)
+    console.out("\n".join(lines), highlight=False)

@@ -39,4 +39,4 @@ def check(report: Report, console: Console) -> None:
             "results": results,
         }],
     }
-    console.out(json.dumps(log, indent=2, ensure_ascii=False), highlight=False, soft_wrap=True)
+    console.out(json.dumps(log, indent=2, ensure_ascii=False), highlight=False)
