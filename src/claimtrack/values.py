@@ -659,10 +659,19 @@ def _part_of(span: Span, part: str, text: str) -> Span:
     if first.month == 1 and first.day == 1 and last.month == 12 and last.day == 31 and first.year == last.year:
         index = ("early", "mid", "late").index(part)
         return date(first.year, 4 * index + 1, 1), _span(first.year, 4 * index + 4, None)[1]
-    if first.day == 1 and last.day == calendar.monthrange(last.year, last.month)[1] and first.month == last.month:
+    if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31) and last.year - first.year == 9:
+        years = {"early": (0, 3), "mid": (4, 6), "late": (7, 9)}[part]  # a decade: early/mid/late 1990s
+        return date(first.year + years[0], 1, 1), date(first.year + years[1], 12, 31)
+    whole_months = first.day == 1 and last.day == calendar.monthrange(last.year, last.month)[1]
+    if whole_months and first.month == last.month:
         starts = {"early": (1, 10), "mid": (11, 20), "late": (21, last.day)}[part]
         return first.replace(day=starts[0]), first.replace(day=starts[1])
-    raise ValueSyntaxError(f"'{part}' applies to a month or a year, not to {text!r}")
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    if whole_months and months == 3:  # a season or quarter: early/mid/late are its three months
+        index = ("early", "mid", "late").index(part)
+        year, month = divmod(first.month - 1 + index, 12)
+        return _span(first.year + year, month + 1, None)
+    raise ValueSyntaxError(f"'{part}' applies to a month, a season or a year, not to {text!r}")
 
 
 def _split(first: date, last: date, parts: int) -> list[Span]:
