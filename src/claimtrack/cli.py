@@ -200,6 +200,21 @@ def schema(
     typer.echo(json.dumps(schemas[kind] if kind else schemas, indent=2, ensure_ascii=False))
 
 
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Where to create the claims repository.")] = Path("."),
+) -> None:
+    """Scaffold a claims repository: topics.yaml, an example source, schemas, pre-commit and CI workflow."""
+    from claimtrack.scaffold import scaffold
+
+    console = _stdout()
+    for item in scaffold(directory):
+        state = "[green]created[/]" if item.written else "[yellow]exists, left as it was[/]"
+        console.print(f"{state}  {item.path}", highlight=False)
+    console.print(f"Next: edit {directory / 'claims'}, then run `claimtrack check --dir {directory / 'claims'}`.",
+                  highlight=False)
+
+
 def main() -> None:
     """Console-script entry point: run the app; no Python traceback ever reaches the user."""
     if sys.argv[1:] == ["--version"]:  # the fast path: no typer, rich or pydantic import needed

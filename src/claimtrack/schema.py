@@ -15,6 +15,7 @@ _DATE: dict[str, Any] = {"type": ["string", "integer"], "description": "YYYY, YY
                          "'early 2024', 'Q3 2023', 'before 2021' …"}
 _SLUG: dict[str, Any] = {"type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$"}
 _NAMES: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
+_FLAG: dict[str, Any] = {"anyOf": [{"type": "boolean"}, {"enum": ["true", "false", "yes", "no"]}]}
 _BASE = "https://claimtrack.invalid/schema"
 
 
@@ -38,7 +39,8 @@ def json_schemas() -> dict[str, dict[str, Any]]:
         "aliases": _NAMES,
         "tolerance": _TEXT,
         "approx": _TEXT,
-        "similarity": {"type": "integer", "minimum": 0, "maximum": 100},
+        "similarity": {"anyOf": [{"type": "integer", "minimum": 0, "maximum": 100},
+                                 {"type": "string", "pattern": "^(100|[0-9]{1,2})$"}]},
         "resolution": resolution,
         "note": {"type": "string"},
     }, ["title"], "A topic: what a claim can be about.")
@@ -49,7 +51,7 @@ def json_schemas() -> dict[str, dict[str, Any]]:
                   ["topics"], "The registry of topics."),
     }
     structured = _object({"min": {"type": ["string", "number", "null"]}, "max": {"type": ["string", "number", "null"]},
-                          "min_open": {"type": "boolean"}, "max_open": {"type": "boolean"}, "unit": {"type": "string"}},
+                          "min_open": _FLAG, "max_open": _FLAG, "unit": {"type": "string"}},
                          [], "A value as explicit bounds.")
     claim = _object({
         "id": _SLUG,
