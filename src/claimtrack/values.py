@@ -114,8 +114,9 @@ _DENOMINATORS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, 
                  "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7,
                  "eighth": 8, "eighths": 8, "ninth": 9, "ninths": 9, "tenth": 10, "tenths": 10}
 _NUMBER = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+(?![\d.])|\d+)(?:\.\d+)?|-?\.\d+")
-_CURRENCY_SIGN = re.compile(r"(us\$|\$|€|£|¥)\s*")
-_CURRENCY_OF_SIGN = {"us$": "$", "$": "$", "€": "€", "£": "£", "¥": "yuan"}
+_CURRENCY_CODES = ("usd", "eur", "gbp", "rub", "tjs", "afn", "cny", "uzs", "kzt", "inr")
+_CURRENCY_SIGN = re.compile(rf"(us\$|\$|€|£|¥|(?:{'|'.join(_CURRENCY_CODES)})(?=\s*\d))\s*")
+_CURRENCY_OF_SIGN = {"us$": "$", "$": "$", "€": "€", "£": "£", "¥": "yuan", **{c: c for c in _CURRENCY_CODES}}
 
 
 @dataclass(frozen=True)
@@ -293,7 +294,8 @@ _COMPARATORS = (("approx", _APPROX), ("almost", _ALMOST), ("just_over", _JUST_OV
 _SUFFIX_COMPARATORS = (("+", "more"), ("or more", "at_least"), ("or above", "at_least"), ("or over", "at_least"),
                        ("or less", "at_most"), ("or fewer", "at_most"), ("or below", "at_most"))
 _RANGE = re.compile(r"^(?:between\s+(?P<a1>.+?)\s+and\s+(?P<b1>.+)|from\s+(?P<a2>.+?)\s+to\s+(?P<b2>.+)"
-                    r"|(?P<a3>.*?[\d%a-z])\s*(?:–|(?<=\d)-(?=\s*[-$€£]?\d)|\s+to\s+)\s*(?P<b3>.+))$")
+                    r"|(?P<a3>.*?[\d%a-z])\s*(?:–|(?<=\d)-(?=\s*[-$€£]?\d)|(?<=[\d%a-z])\s+-\s+(?=[-$€£]?\d)"
+                    r"|\s+to\s+)\s*(?P<b3>.+))$")
 
 
 @dataclass(frozen=True)
