@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
@@ -13,9 +14,19 @@ from claimtrack.errors import ClaimtrackError, ExitCode
 from claimtrack.render import CheckFormat, ConflictsFormat, ListFormat, ShowFormat
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from rich.console import Console
 
+    from claimtrack.authoring import Edited
+
     from claimtrack.report import Report
+
+class ResolutionStatus(str, Enum):
+    explained = "explained"
+    accepted = "accepted"
+    disputed = "disputed"
+
 
 app = typer.Typer(
     name="claimtrack",
@@ -198,6 +209,127 @@ def schema(
     if kind and kind not in schemas:
         _fail(ClaimtrackError(f"unknown schema {kind!r}", tuple(schemas)))
     typer.echo(json.dumps(schemas[kind] if kind else schemas, indent=2, ensure_ascii=False))
+
+
+def _apply_edit(edit: Callable[[Path], Edited], claims_dir: Path | None) -> Edited:
+    """Run an authoring operation; a refusal prints its problems and exits 2 with nothing written."""
+    from claimtrack.authoring import EditRefused
+    from claimtrack.dataset import find_claims_folder
+
+    try:
+        return edit(find_claims_folder(claims_dir))
+    except EditRefused as refused:
+        console = _stderr()
+        for problem in refused.problems:
+            console.print(str(problem), highlight=False, soft_wrap=True, markup=False)
+        _fail(refused)
+    except ClaimtrackError as error:
+        _fail(error)
+
+
+def _qualifiers(pairs: list[str] | None) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for pair in pairs or ():
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            _fail(ClaimtrackError(f"--qualifier takes KEY=VALUE, not {pair!r}"))
+        result[key.strip()] = value.strip()
+    return result
+
+
+@app.command()
+def add(
+    source: Annotated[str, typer.Option("--source", "-s", help="The source's id.")],
+    topic: Annotated[str, typer.Option("--topic", "-t", help="The topic's key.")],
+    value: Annotated[str, typer.Option("--value", "-v", help='What the source says, e.g. "more than 1,400 km".')],
+    quote: Annotated[str, typer.Option("--quote", "-q", help="The source's words, verbatim.")],
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="When the value holds.")] = None,  # noqa: UP045
+    attributed_to: Annotated[Optional[str], typer.Option("--attributed-to", help="Who the source reports.")] = None,  # noqa: UP045
+    qualifier: Annotated[Optional[list[str]], typer.Option("--qualifier", help="KEY=VALUE (repeatable).")] = None,  # noqa: UP045
+    claim_id: Annotated[Optional[str], typer.Option("--id", help="Claim id (default: the topic key).")] = None,  # noqa: UP045
+    note: Annotated[Optional[str], typer.Option("--note", help="Free text.")] = None,  # noqa: UP045
+    claims_dir: ClaimsDir = None,
+) -> None:
+    """Append a claim to a source's file, then show the conflicts it takes part in."""
+    from claimtrack.authoring import add_claim
+
+    fields = {"id": claim_id, "topic": topic, "value": value, "quote": quote, "as_of": as_of,
+              "attributed_to": attributed_to, "qualifiers": _qualifiers(qualifier), "note": note}
+    edited = _apply_edit(lambda folder: add_claim(folder, source, fields), claims_dir)
+    _report_added(edited)
+
+
+def _report_added(edited: Edited) -> None:
+    from claimtrack.render import table
+
+    console = _stdout()
+    console.print(f"added {edited.claim_id} to {edited.path}", highlight=False)
+    report = edited.report
+    involved = [c for c in report.conflicts.values() if edited.claim_id in c.claim_ids]
+    if not involved:
+        console.print("it agrees with every claim on its topic", highlight=False)
+        return
+    table.conflicts(report, involved, console)
+
+
+@app.command("add-source")
+def add_source(
+    source_id: Annotated[str, typer.Option("--id", help="A lower-case slug, e.g. eurasianet-2025.")],
+    title: Annotated[str, typer.Option("--title", help="The document's title.")],
+    url: Annotated[Optional[str], typer.Option("--url")] = None,  # noqa: UP045
+    publisher: Annotated[Optional[str], typer.Option("--publisher")] = None,  # noqa: UP045
+    author: Annotated[Optional[list[str]], typer.Option("--author", help="Repeatable.")] = None,  # noqa: UP045
+    published: Annotated[Optional[str], typer.Option("--published", help="YYYY, YYYY-MM or YYYY-MM-DD.")] = None,  # noqa: UP045
+    source_type: Annotated[Optional[str], typer.Option("--type", help="news, analysis, policy-brief, official, "  # noqa: UP045
+                                                       "academic, dataset or other.")] = None,
+    text: Annotated[Optional[str], typer.Option("--text", help="Local copy, relative to the new file.")] = None,  # noqa: UP045
+    file: Annotated[Optional[Path], typer.Option("--file", help="Where to create it.")] = None,  # noqa: UP045
+    claims_dir: ClaimsDir = None,
+) -> None:
+    """Create a source file (in sources/ when the folder has one)."""
+    from claimtrack.authoring import add_source as create
+
+    authors: str | list[str] | None = author[0] if author and len(author) == 1 else (author or None)
+    fields = {"id": source_id, "title": title, "publisher": publisher, "author": authors, "published": published,
+              "url": url, "type": source_type, "text": text}
+    edited = _apply_edit(lambda folder: create(folder, fields, file), claims_dir)
+    _stdout().print(f"created {edited.path}", highlight=False)
+
+
+@app.command("add-topic")
+def add_topic(
+    key: Annotated[str, typer.Argument(help="A lower-case slug, e.g. border-length.")],
+    title: Annotated[str, typer.Option("--title", help="What the topic is.")],
+    kind: Annotated[str, typer.Option("--kind", help="quantity, date, text or boolean.")] = "quantity",
+    unit: Annotated[Optional[str], typer.Option("--unit", help="Canonical unit; omit for counts.")] = None,  # noqa: UP045
+    alias: Annotated[Optional[list[str]], typer.Option("--alias", help="Repeatable.")] = None,  # noqa: UP045
+    tolerance: Annotated[Optional[str], typer.Option("--tolerance", help='e.g. "1%" or "5 km".')] = None,  # noqa: UP045
+    approx: Annotated[Optional[str], typer.Option("--approx", help='How far "about" reaches (default 10%).')] = None,  # noqa: UP045
+    claims_dir: ClaimsDir = None,
+) -> None:
+    """Register a topic in topics.yaml."""
+    from claimtrack.authoring import add_topic as register
+
+    fields = {"title": title, "kind": kind, "unit": unit, "aliases": list(alias or []), "tolerance": tolerance,
+              "approx": approx}
+    edited = _apply_edit(lambda folder: register(folder, key, fields), claims_dir)
+    _stdout().print(f"registered topic {key} in {edited.path}", highlight=False)
+
+
+@app.command()
+def resolve(
+    topic: Annotated[str, typer.Argument(help="Topic key, alias, or a close spelling.")],
+    status: Annotated[ResolutionStatus, typer.Option("--status", help="The verdict.")],
+    note: Annotated[str, typer.Option("--note", help="Why: what explains or what is contested.")],
+    preferred: Annotated[Optional[str], typer.Option("--preferred", help="The value to prefer.")] = None,  # noqa: UP045
+    claims_dir: ClaimsDir = None,
+) -> None:
+    """Record a resolution covering the topic's current conflicting claims."""
+    from claimtrack.authoring import resolve as record
+
+    edited = _apply_edit(lambda folder: record(folder, topic, status.value, note, preferred), claims_dir)
+    key = edited.topic_key or topic
+    _stdout().print(f"recorded: {key} is now {edited.report.status(key)}", highlight=False)
 
 
 @app.command()

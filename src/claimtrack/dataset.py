@@ -7,6 +7,7 @@ rapidfuzz topic look-up lives here.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -114,14 +115,21 @@ def find_claims_folder(explicit: Path | None, start: Path | None = None) -> Path
     raise ClaimtrackError("no claims/ folder here or in any parent folder; use --dir DIR or set CLAIMTRACK_DIR")
 
 
-def load_folder(folder: Path) -> Dataset:
-    """Read, validate and interpret every file of a claims folder; problems are collected, never raised."""
+def load_folder(folder: Path, overrides: Mapping[Path, str] | None = None) -> Dataset:
+    """Read, validate and interpret every file of a claims folder; problems are collected, never raised.
+
+    `overrides` maps absolute paths to text that stands in for (or adds to) the files on disk: authoring
+    commands validate an edit with it before writing anything.
+    """
+    overrides = overrides or {}
     topics_path, source_paths, problems = find_files(folder)
-    topics, registry_ok = _load_topics(folder, topics_path, problems)
+    on_disk = {path.resolve() for path in source_paths}
+    source_paths += sorted(path for path in overrides if path not in on_disk and path.name != TOPICS_FILE)
+    topics, registry_ok = _load_topics(folder, topics_path, problems, overrides)
     sources: dict[str, Source] = {}
     claims: list[Claim] = []
     for path in source_paths:
-        doc, file_problems = read_yaml(path)
+        doc, file_problems = read_yaml(path, overrides.get(path.resolve()))
         problems.extend(file_problems)
         if doc is not None:
             _load_source(doc, path, topics, registry_ok, sources, claims, problems)
@@ -135,12 +143,13 @@ def load_folder(folder: Path) -> Dataset:
 
 # --------------------------------------------------------------------------- topics
 
-def _load_topics(folder: Path, path: Path | None, problems: list[Problem]) -> tuple[dict[str, Topic], bool]:
+def _load_topics(folder: Path, path: Path | None, problems: list[Problem],
+                 overrides: Mapping[Path, str]) -> tuple[dict[str, Topic], bool]:
     if path is None:
         problems.append(Problem(Location(display_path(folder / TOPICS_FILE)), "missing-topics",
                                 f"no {TOPICS_FILE} in the claims folder: every claim needs a registered topic"))
         return {}, False
-    doc, file_problems = read_yaml(path)
+    doc, file_problems = read_yaml(path, overrides.get(path.resolve()))
     problems.extend(file_problems)
     if doc is None:
         return {}, False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,9 +37,10 @@ class Report:
         return sorted(chosen, key=lambda c: (-c.rank, c.topic.key))
 
 
-def analyze(folder: Path, *, check: bool = False, only: Iterable[Path] | None = None) -> Report:
+def analyze(folder: Path, *, check: bool = False, only: Iterable[Path] | None = None,
+            overrides: Mapping[Path, str] | None = None) -> Report:
     """Load `folder`, find its conflicts and, with `check`, run every check (limited to `only` files if given)."""
-    dataset = load_folder(folder)
+    dataset = load_folder(folder, overrides)
     conflicts = find_conflicts(dataset)
     problems: list[Problem] = list(dataset.problems)
     if check:
