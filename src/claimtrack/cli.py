@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from claimtrack.authoring import Edited
+    from claimtrack.dataset import Topic
 
     from claimtrack.report import Report
 
@@ -330,6 +331,43 @@ def resolve(
     edited = _apply_edit(lambda folder: record(folder, topic, status.value, note, preferred), claims_dir)
     key = edited.topic_key or topic
     _stdout().print(f"recorded: {key} is now {edited.report.status(key)}", highlight=False)
+
+
+class ExtractFormat(str, Enum):
+    yaml = "yaml"
+    json = "json"
+
+
+@app.command()
+def extract(
+    file: Annotated[Path, typer.Argument(help="A plain-text, Markdown or HTML document.")],
+    source: Annotated[Optional[str], typer.Option("--source", "-s", help="Source id for the YAML header.")] = None,  # noqa: UP045
+    fmt: Annotated[ExtractFormat, typer.Option("--format", "-f", help="Output format.")] = ExtractFormat.yaml,
+    claims_dir: ClaimsDir = None,
+) -> None:
+    """Propose candidate claims: every figure, percentage, sum, count or date, with its sentence and a topic."""
+    from claimtrack.extract import document_text, extract_candidates
+    from claimtrack.render import extraction
+
+    try:
+        raw = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        _fail(ClaimtrackError(f"cannot read {file}: {getattr(error, 'strerror', None) or error}"))
+    topics = _topics_if_any(claims_dir)
+    text, line_map = document_text(file, raw)
+    candidates = extract_candidates(text, topics, line_map)
+    render = extraction.yaml if fmt is ExtractFormat.yaml else extraction.json
+    render(candidates, file, source, _stdout())
+
+
+def _topics_if_any(claims_dir: Path | None) -> dict[str, Topic]:
+    """The topic registry when a claims folder is at hand (suggestions need it); else none."""
+    from claimtrack.dataset import find_claims_folder, load_folder
+
+    try:
+        return load_folder(find_claims_folder(claims_dir)).topics
+    except ClaimtrackError:
+        return {}
 
 
 @app.command()
