@@ -99,27 +99,26 @@ def show(report: Report, topic: Topic, console: Console) -> None:
         return
     drawable = topic.kind in ("quantity", "date")
     bounds = _bounds(claims) if drawable else None
-    width = max(16, min(48, console.width - 64))
+    width = max(16, min(48, console.width // 3))
     table = Table(expand=False, box=None, padding=(0, 1), show_edge=False)
     table.add_column("", no_wrap=True)  # conflict marker: ✗ conflicts, ✓ agrees
-    table.add_column("Claim", no_wrap=True, overflow="fold")
-    table.add_column("Value → means")
+    table.add_column("Claim: value → what it means", overflow="fold", ratio=1)
     if bounds is not None:
-        table.add_column(_axis(bounds, topic, width), no_wrap=True)
+        table.add_column(_axis(bounds, topic, width), no_wrap=True, width=width)
     for claim in claims:
         marker = Text("✗", style="bold red") if claim.id in in_conflict else Text("✓", style="green")
-        name = Text(claim.id)
+        cell = Text(claim.id, style="bold")
+        cell.append("\n  " + claim.value)
+        if topic.kind != "text":
+            cell.append(f" → {text.interval(claim, topic)}", style="dim")
         for extra in (f"as of {claim.as_of}" if claim.as_of else "",
                       f"per {claim.attributed_to}" if claim.attributed_to else "",
                       ", ".join(f"{k}={v}" for k, v in claim.qualifiers)):
             if extra:
-                name.append(f"\n  {extra}", style="dim")
+                cell.append(f"\n  {extra}", style="dim")
         if claim.id in internal:
-            name.append("\n  ⚠ internal inconsistency", style="bold magenta")
-        meaning = Text(claim.value)
-        if topic.kind != "text":
-            meaning.append(f"\n→ {text.interval(claim, topic)}", style="dim")
-        row: list[Text | str] = [marker, name, meaning]
+            cell.append("\n  ⚠ internal inconsistency", style="bold magenta")
+        row: list[Text | str] = [marker, cell]
         if bounds is not None:
             style = "red" if claim.id in in_conflict else "green"
             row.append(Text(_bar(claim, bounds, width), style=style))
