@@ -605,8 +605,9 @@ def test_paths_limit_the_check_to_those_files(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- --changed-since
 
 def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.email=a@b", "-c", "user.name=t", *args], cwd=repo, check=True,
-                   capture_output=True, text=True)
+    # no signing and no hooks: the machine's git configuration must not change what the test does
+    subprocess.run(["git", "-c", "user.email=a@b", "-c", "user.name=t", "-c", "commit.gpgsign=false",
+                    "-c", "core.hooksPath=/dev/null", *args], cwd=repo, check=True, capture_output=True, text=True)
 
 
 @pytest.fixture

@@ -1,0 +1,52 @@
+"""The shipped data set: every quote is verbatim in its seed document, and `check` passes on it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from claimtrack.dataset import load_folder
+from claimtrack.report import analyze
+
+ROOT = Path(__file__).resolve().parent.parent
+CLAIMS = ROOT / "claims"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not here")
+def test_every_quote_is_verbatim_in_its_seed_document() -> None:
+    dataset = load_folder(CLAIMS)
+    seeds = {_flat(path.read_text(encoding="utf-8")): path.name for path in SEEDS.glob("*.txt")}
+    missing = []
+    for source in dataset.sources.values():
+        assert source.text is not None, f"{source.id} has no text copy"
+        document = _flat(source.text.read_text(encoding="utf-8"))
+        assert document in seeds, f"{source.id}: its text copy is not one of the seed documents"
+        for claim in (c for c in dataset.claims if c.source == source.id):
+            if _flat(claim.quote) not in document:
+                missing.append(f"{claim.id} ({seeds[document]}): {claim.quote!r}")
+    assert not missing, "quotes not found verbatim:\n" + "\n".join(missing)
+    assert len(dataset.sources) == 5
+
+
+def test_shipped_claims_pass_check() -> None:
+    report = analyze(CLAIMS, check=True)
+    assert [str(p) for p in report.problems] == []
+    assert report.exit_code == 0
+
+
+def test_shipped_contradictions_are_visible() -> None:
+    report = analyze(CLAIMS)
+    statuses = {key: conflict.status for key, conflict in report.conflicts.items()}
+    assert statuses["border-length"] == "disputed"
+    assert statuses["tajik-share-of-afghan-population"] == "disputed"
+    border = report.conflicts["border-length"]
+    assert {c.value for c in border.claims} == {"1,344 km", "1,374 km", "more than 1,400 km"}
+    share = report.conflicts["tajik-share-of-afghan-population"]
+    assert "boltaev-2023/tajik-share-rahmon" not in share.claim_ids  # "more than a quarter" agrees with 46%
+    assert all(c.status in ("disputed", "resolved") for c in report.conflicts.values())
