@@ -35,9 +35,10 @@ def unknown_covers(given: CheckInput) -> Iterable[Problem]:
         if topic.resolution is None:
             continue
         topic_ids = [claim.id for claim in given.dataset.by_topic.get(topic.key, ())]
-        for claim_id in topic.resolution.covers:
+        locations = topic.resolution.cover_locations or (topic.resolution.location,) * len(topic.resolution.covers)
+        for claim_id, where in zip(topic.resolution.covers, locations):
             if claim_id not in known:
-                yield Problem(topic.resolution.location, "unknown-cover",
+                yield Problem(where, "unknown-cover",
                               f"topic {topic.key!r}: covers {claim_id!r}, which is no claim"
                               f"{did_you_mean(claim_id, topic_ids)}")
 
@@ -97,7 +98,8 @@ def unverified_quotes(given: CheckInput) -> Iterable[Problem]:
             document = source.text.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
             reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
-            yield Problem(source.location, "missing-text", f"cannot read text {display_path(source.text)}: {reason}")
+            yield Problem(source.text_location or source.location, "missing-text",
+                          f"cannot read text {display_path(source.text)}: {reason}")
             continue
         flat, starts = _flatten(document)
         for claim in by_source.get(source.id, ()):
@@ -139,10 +141,11 @@ def _quote_problem(claim: Claim, quote: str, flat: str, lines: list[int], text: 
     alignment = fuzz.partial_ratio_alignment(quote, flat, processor=str.casefold)
     where = display_path(text)
     if alignment is None or alignment.score < 50:
-        return Problem(claim.location, "quote-not-found", f"quote of {claim.id} is not in {where}")
+        return Problem(claim.quote_location or claim.location, "quote-not-found",
+                       f"quote of {claim.id} is not in {where}")
     passage = flat[alignment.dest_start:alignment.dest_end]
     line = lines[min(alignment.dest_start, len(lines) - 1)] if lines else 1
-    return Problem(claim.location, "quote-not-found",
+    return Problem(claim.quote_location or claim.location, "quote-not-found",
                    f"quote of {claim.id} is not in {where} as written; closest passage "
                    f"({alignment.score:.0f}% alike) at line {line}: \"{passage}\"")
 

@@ -41,6 +41,7 @@ class Resolution:
     note: str | None
     covers: tuple[str, ...]
     location: Location
+    cover_locations: tuple[Location, ...] = ()  # where each id of `covers` is written
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class Source:
     text: Path | None  # the local copy of the document, resolved against the source file
     note: str | None
     location: Location
+    text_location: Location | None = None  # where `text:` is written
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class Claim:
     note: str | None
     location: Location
     value_location: Location
+    quote_location: Location | None = None
 
 
 @dataclass(frozen=True)
@@ -154,13 +157,16 @@ def _load_topics(folder: Path, path: Path | None, problems: list[Problem],
     if doc is None:
         return {}, False
     data = doc.data
+    if isinstance(data, dict):
+        for key in data:
+            if key != "topics":
+                problems.append(Problem(doc.location((key,)), "unknown-key",
+                                        f"unknown key {key!r} in {TOPICS_FILE}{did_you_mean(key, ['topics'])}"))
     if not isinstance(data, dict) or not isinstance(data.get("topics"), dict):
-        problems.append(Problem(doc.location(), "invalid-type", f"{TOPICS_FILE} must be a mapping with 'topics:'"))
+        what = "is empty" if not data else "has no 'topics:' mapping"
+        problems.append(Problem(doc.location(("topics",)), "missing-key", f"{TOPICS_FILE} {what}: it must be a "
+                                "mapping with 'topics:' holding one entry per topic"))
         return {}, False
-    for key in data:
-        if key != "topics":
-            problems.append(Problem(doc.location((key,)), "unknown-key",
-                                    f"unknown key {key!r} in {TOPICS_FILE}{did_you_mean(key, ['topics'])}"))
     topics: dict[str, Topic] = {}
     for key, raw in data["topics"].items():
         at = ("topics", key)
@@ -175,6 +181,12 @@ def _load_topics(folder: Path, path: Path | None, problems: list[Problem],
             if topic is not None:
                 topics[key] = topic
     return topics, True
+
+
+def _slugify(text: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9._-]+", "-", text.lower()).strip("-._") or "source"
 
 
 def _is_slug(key: str) -> bool:
@@ -217,7 +229,9 @@ def _make_topic(key: str, spec: TopicSpec, doc: YamlDoc, problems: list[Problem]
     resolution = None
     if spec.resolution is not None:
         r = spec.resolution
-        resolution = Resolution(r.status, r.preferred, r.note, tuple(r.covers), doc.location((*at, "resolution")))
+        covers_at = (*at, "resolution", "covers")
+        resolution = Resolution(r.status, r.preferred, r.note, tuple(r.covers), doc.location((*at, "resolution")),
+                                tuple(doc.location((*covers_at, i)) for i in range(len(r.covers))))
     return Topic(key, spec.title, spec.kind, unit.symbol if unit else None, tuple(spec.aliases),
                  QuantityScale(unit=unit, approx=approx), tolerance,
                  spec.similarity if spec.similarity is not None else DEFAULT_SIMILARITY, resolution,
@@ -251,6 +265,11 @@ def _load_source(doc: YamlDoc, path: Path, topics: dict[str, Topic], registry_ok
     spec, spec_problems = validate(SourceSpec, data["source"], doc, ("source",))
     problems.extend(spec_problems)
     source_id = (spec.id if spec and spec.id else path.stem)
+    if spec is not None and not spec.id and not _is_slug(source_id):
+        problems.append(Problem(doc.location(("source",)), "invalid-id",
+                                f"source id {source_id!r} comes from the file name and is not a lower-case slug; "
+                                f"add `id:` (e.g. {_slugify(source_id)!r}) or rename the file"))
+        return
     if spec is not None:
         if source_id in sources:
             first = sources[source_id].location
@@ -262,7 +281,8 @@ def _load_source(doc: YamlDoc, path: Path, topics: dict[str, Topic], registry_ok
         authors = (spec.author,) if isinstance(spec.author, str) else tuple(spec.author or ())
         text = (path.parent / spec.text) if spec.text else None
         sources[source_id] = Source(source_id, spec.title, spec.publisher, authors, spec.published, spec.url,
-                                    spec.type, text, spec.note, doc.location(("source",)))
+                                    spec.type, text, spec.note, doc.location(("source",)),
+                                    doc.location(("source", "text")) if text else None)
     raw_claims = data.get("claims")
     if raw_claims is None:
         return
@@ -333,7 +353,7 @@ def _make_claim(full_id: str, source_id: str, topic: Topic, spec: ClaimSpec, doc
         return None
     return Claim(full_id, source_id, topic.key, shown, interval, text_key, spec.quote, spec.as_of, as_of_interval,
                  spec.attributed_to, tuple(sorted(spec.qualifiers.items())), spec.note, doc.location(at),
-                 doc.location(value_at))
+                 doc.location(value_at), doc.location((*at, "quote")))
 
 
 def interpret_value(value: str | StructuredValue, topic: Topic) -> tuple[Interval | None, str | None, str]:

@@ -145,10 +145,25 @@ def parse_yaml(text: str, shown: Path) -> tuple[YamlDoc | None, list[Problem]]:
         mark = error.problem_mark or error.context_mark
         where = Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown)
         message = " ".join(part for part in (error.context, error.problem) if part)
+        if mark and "\t" in _line_at(text, mark.line)[: mark.column + 1]:
+            message += " (YAML does not allow tabs for indentation: use spaces)"
         return None, [*builder.problems, Problem(where, "yaml-syntax", f"YAML syntax error: {message}")]
-    except yaml.YAMLError as error:  # reader errors (control characters) carry no mark
-        return None, [*builder.problems, Problem(Location(shown), "yaml-syntax", f"YAML error: {error}")]
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow; it carries an offset, not a line
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        character = chr(error.character) if isinstance(error.character, int) else error.character
+        return None, [*builder.problems, Problem(Location(shown, line, column), "yaml-syntax",
+                                                 f"{'control ' if character.isprintable() is False else ''}character {character!r} "
+                                                 "is not allowed in YAML")]
+    except yaml.YAMLError as error:
+        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+        return None, [*builder.problems, Problem(Location(shown), "yaml-syntax", f"YAML error: {first_line}")]
     return YamlDoc(shown, builder.root, builder.positions), builder.problems
+
+
+def _line_at(text: str, index: int) -> str:
+    lines = text.splitlines()
+    return lines[index] if 0 <= index < len(lines) else ""
 
 
 @dataclass

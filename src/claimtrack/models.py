@@ -99,7 +99,7 @@ def validate(model: type[Model], data: Any, doc: YamlDoc, at: KeyPath) -> tuple[
             deeper = any(len(other) > len(path) and other[: len(path)] == path for other, _ in items)
             if item["type"].endswith("_type") and (path in problems or deeper):
                 continue  # a union field: keep one complaint, or the more precise one from inside it
-            problems[path] = _problem(model, item, path, doc.location((*at, *path)))
+            problems[path] = _problem(model, item, path, doc.location((*at, *path)), str(at[-1]) if at else "")
         return None, list(problems.values())
 
 
@@ -108,8 +108,9 @@ _EXPECTED = {"value": "text (or a mapping of min, max, min_open, max_open, unit)
              "aliases": "a list of names", "covers": "a list of claim ids", "qualifiers": "a mapping of key: value"}
 
 
-def _problem(model: type[BaseModel], item: Any, path: tuple[str | int, ...], where: Location) -> Problem:
-    name = next((str(part) for part in reversed(path) if isinstance(part, str)), "")
+def _problem(model: type[BaseModel], item: Any, path: tuple[str | int, ...], where: Location,
+             outer: str) -> Problem:
+    name = next((str(part) for part in reversed(path) if isinstance(part, str)), "") or outer
     kind = item["type"]
     given = item.get("input")
     if kind == "extra_forbidden":
@@ -125,8 +126,11 @@ def _problem(model: type[BaseModel], item: Any, path: tuple[str | int, ...], whe
                                           "int_parsing": "a whole number", "int_type": "a whole number",
                                           "bool_parsing": "true or false"}.get(kind, "a mapping")
         return Problem(where, "invalid-type", f"{name or 'this'} must be {wanted}, not {_describe(given)}")
+    if kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
+        return Problem(where, "invalid-type", f"{name} must be between 0 and 100, not {given!r}")
     message = item["msg"].removeprefix("Value error, ")
-    return Problem(where, "invalid-type", f"{name}: {message}" if name else message)
+    code = "invalid-id" if name == "id" and kind == "value_error" else "invalid-type"
+    return Problem(where, code, f"{name}: {message}" if name else message)
 
 
 def _describe(value: Any) -> str:

@@ -312,7 +312,10 @@ def parse_widening(text: str, scale: QuantityScale | None = None) -> Widening:
     match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*%", cleaned)
     if match:
         return Widening(relative=float(match.group(1)) / 100)
-    amount, rest = _read_amount(cleaned)
+    try:
+        amount, rest = _read_amount(cleaned)
+    except ValueSyntaxError:
+        rest = cleaned
     if rest:
         raise ValueSyntaxError(f"cannot read {text!r}: write a share such as '10%' or an amount such as '5 km'")
     return Widening(absolute=abs(_convert(amount.value, amount, scale or QuantityScale())))
@@ -617,6 +620,13 @@ def _calendar_date(text: str) -> Span:
     """'2 April 2023', 'April 2, 2023', 'April 2023', 'Apr 2023'."""
     tokens = [re.sub(r"(?<=\d)(st|nd|rd|th)$", "", t) for t in text.replace("-", " ").split()]
     day = month = year = None
+    relative = {"last", "this", "next", "ago", "recent", "recently", "yesterday", "today", "previous", "current"}
+    if relative & set(tokens):
+        raise ValueSyntaxError("relative dates ('last year', 'this spring') cannot be read: write the date they "
+                               "mean (e.g. spring 2024) and say how it was derived in a note")
+    if all(not t.isdigit() for t in tokens) and any(t in _SEASONS or t == "winter" or t.rstrip(".") in _MONTHS
+                                                    for t in tokens):
+        raise ValueSyntaxError("a date needs a year: write summer 2024, April 2023 or 2023-04-02")
     for token in tokens:
         if token.isdigit() and len(token) == 4 and year is None:
             year = int(token)
@@ -635,7 +645,7 @@ def _date_hint(token: str) -> str:
     from rapidfuzz import process
 
     words = [*(m for m in _MONTHS if len(m) > 3), *_SEASONS, "winter", "early", "mid", "late", "before", "after", "by"]
-    guess = process.extractOne(token, words, score_cutoff=75)
+    guess = process.extractOne(token, [w for w in words if w != token], score_cutoff=75)
     hint = f" (did you mean '{guess[0]}'?)" if guess else ""
     return f"unexpected {token!r}{hint}; write dates as 2023-04-02, April 2023, Q3 2023, early 2024 …"
 

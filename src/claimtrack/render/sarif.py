@@ -32,9 +32,9 @@ def check(report: Report, console: Console) -> None:
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {
-                "name": "claimtrack", "version": __version__, "informationUri": "https://example.org/claimtrack",
+                "name": "claimtrack", "version": __version__,
                 "rules": [{"id": code, "name": code, "shortDescription": {"text": code.replace("-", " ")},
-                           "helpUri": f"https://example.org/claimtrack/docs/checks.md#{code}"} for code in codes],
+                           "help": {"text": f"See docs/checks.md, section {code}."}} for code in codes],
             }},
             "results": results,
         }],

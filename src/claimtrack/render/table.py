@@ -232,7 +232,7 @@ def check(report: Report, console: Console) -> None:
     claims = len(report.dataset.claims)
     if errors:
         console.print(Text(f"✗ {errors} error{'s' if errors != 1 else ''}, {warnings} warning"
-                           f"{'s' if warnings != 1 else ''} ({claims} claims checked)", style="bold red"))
+                           f"{'s' if warnings != 1 else ''} ({claims} claim{'s' if claims != 1 else ''} checked)", style="bold red"))
     else:
-        console.print(Text(f"✓ {claims} claims checked: no errors, {warnings} warning{'s' if warnings != 1 else ''}",
+        console.print(Text(f"✓ {claims} claim{'s' if claims != 1 else ''} checked: no errors, {warnings} warning{'s' if warnings != 1 else ''}",
                            style="bold green"))
