@@ -113,3 +113,56 @@ def test_find_files_skips_hidden_and_refuses_outside_symlinks(tmp_path: Path) ->
     assert topics == folder / "topics.yaml"
     assert sources == [folder / "sub" / "a.yml"]
     assert [p.code for p in problems] == ["outside-folder"]
+
+
+# --------------------------------------------------------------------------- the fast path agrees with the builder
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from claimtrack.loader import _fast_parse, _precise, _scan_block_style, _shape
+
+ROOT = Path(__file__).resolve().parent.parent
+_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30)
+_claim = st.fixed_dictionaries({"topic": _text, "value": _text, "quote": _text},
+                               optional={"id": _text, "as_of": _text, "note": _text})
+
+
+def _agree(text: str) -> None:
+    data = _fast_parse(text)
+    builder, problems = _precise(text, Path("x.yaml"))
+    if data is None:
+        return  # the builder alone reads this file
+    assert not problems and data == builder.root
+    shape = _shape(data)
+    scanned = _scan_block_style(text, shape) if shape else None
+    if scanned is not None:
+        assert all(builder.positions.get(key) == at for key, at in scanned.items())
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.fixed_dictionaries({"source": st.fixed_dictionaries({"title": _text}), "claims": st.lists(_claim)}),
+       st.sampled_from([(2, 4, 2), (2, 2, 0), (4, 6, 4)]))
+def test_fast_path_and_scan_agree_with_the_builder(document: dict[str, object], style: tuple[int, int, int]) -> None:
+    import io
+
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.indent(mapping=style[0], sequence=style[1], offset=style[2])
+    out = io.StringIO()
+    yaml.dump(document, out)
+    _agree(out.getvalue())
+
+
+def test_fast_path_agrees_on_shipped_and_fixture_files() -> None:
+    paths = [*ROOT.glob("claims/**/*.yaml"), *ROOT.glob("tests/fixtures/**/*.yaml")]
+    assert paths
+    for path in paths:
+        _agree(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("text", ["a: 1.50\n", "a: true\n", "a: &x 1\nb: *x\n", "a: !t 1\n", "a: 1\na: 2\n",
+                                  "--- \na: 1\n", "a: \x07\n", "1: x\n", "- a\n"])
+def test_fast_path_declines_what_it_would_read_differently(text: str) -> None:
+    assert _fast_parse(text) is None

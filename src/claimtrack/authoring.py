@@ -99,7 +99,7 @@ def add_claim(folder: Path, source_id: str, fields: Mapping[str, Any]) -> Edited
         if topic_key not in dataset.topics:
             raise ClaimtrackError(f"unknown topic {topic_key!r}; register it first (claimtrack add-topic)",
                                   tuple(suggest_topics(topic_key, dataset.topics)))
-        path = source.location.path
+        path = source.path
         document = RoundTrip(path.read_text(encoding="utf-8-sig"))
         claims = document.data.get("claims")
         if claims is None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from claimtrack.conflicts import Conflict
-from claimtrack.dataset import Claim, Dataset
+from claimtrack.dataset import Claim, Dataset, Topic
 from claimtrack.errors import Location, Problem
 from claimtrack.loader import display_path
 from claimtrack.models import did_you_mean
@@ -66,20 +66,25 @@ def near_duplicate_topics(given: CheckInput) -> Iterable[Problem]:
     """Two topics of one kind and unit whose keys (or titles) are nearly the same: probably one fact twice."""
     from rapidfuzz import fuzz, process
 
-    topics = list(given.dataset.topics.values())
-    keys = [_comparable(topic.key) for topic in topics]
-    titles = [_comparable(topic.title) for topic in topics]
-    reported: set[tuple[int, int]] = set()
-    for names, cutoff, what in ((keys, NEAR_DUPLICATE_KEY, "keys"), (titles, NEAR_DUPLICATE_TITLE, "titles")):
-        for i, topic in enumerate(topics):
-            for _, score, j in process.extract(names[i], names, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None):
-                other = topics[j]
-                if j <= i or (i, j) in reported or (topic.kind, topic.unit) != (other.kind, other.unit):
-                    continue
-                reported.add((i, j))
-                yield Problem(other.location, "near-duplicate-topic",
-                              f"topic {other.key!r} looks like topic {topic.key!r} (line {topic.location.line}): "
-                              f"their {what} are {score:.0f}% alike; merge them or make them distinct", "warning")
+    groups: dict[tuple[str, str | None], list[Topic]] = {}
+    for topic in given.dataset.topics.values():
+        groups.setdefault((topic.kind, topic.unit), []).append(topic)
+    for topics in groups.values():
+        reported: set[tuple[str, str]] = set()
+        for attribute, cutoff in (("key", NEAR_DUPLICATE_KEY), ("title", NEAR_DUPLICATE_TITLE)):
+            names = [_comparable(getattr(topic, attribute)) for topic in topics]
+            for i, topic in enumerate(topics[:-1]):
+                # compare with the later topics only: each pair once, in C (rapidfuzz), cut off early
+                for _, score, j in process.extract(names[i], names[i + 1:], scorer=fuzz.ratio,
+                                                   score_cutoff=cutoff, limit=None):
+                    other = topics[i + 1 + j]
+                    if (topic.key, other.key) in reported:
+                        continue
+                    reported.add((topic.key, other.key))
+                    yield Problem(other.location, "near-duplicate-topic",
+                                  f"topic {other.key!r} looks like topic {topic.key!r} "
+                                  f"(line {topic.location.line}): their {attribute}s are {score:.0f}% alike; "
+                                  "merge them or make them distinct", "warning")
 
 
 def _comparable(text: str) -> str:
@@ -141,11 +146,11 @@ def _quote_problem(claim: Claim, quote: str, flat: str, lines: list[int], text: 
     alignment = fuzz.partial_ratio_alignment(quote, flat, processor=str.casefold)
     where = display_path(text)
     if alignment is None or alignment.score < 50:
-        return Problem(claim.quote_location or claim.location, "quote-not-found",
+        return Problem(claim.quote_location, "quote-not-found",
                        f"quote of {claim.id} is not in {where}")
     passage = flat[alignment.dest_start:alignment.dest_end]
     line = lines[min(alignment.dest_start, len(lines) - 1)] if lines else 1
-    return Problem(claim.quote_location or claim.location, "quote-not-found",
+    return Problem(claim.quote_location, "quote-not-found",
                    f"quote of {claim.id} is not in {where} as written; closest passage "
                    f"({alignment.score:.0f}% alike) at line {line}: \"{passage}\"")
 
@@ -158,8 +163,7 @@ def unresolved_conflicts(given: CheckInput) -> Iterable[Problem]:
         for claim in conflict.claims:
             if claim.id not in conflict.uncovered:
                 continue
-            others = [pair.second if pair.first is claim else pair.first
-                      for pair in conflict.pairs if claim in (pair.first, pair.second)]
+            others = conflict.opponents[claim.id]
             against = ", ".join(f"{other.id} ({other.value!r})" for other in others)
             internal = " — an internal inconsistency of one source" if any(o.source == claim.source
                                                                         for o in others) else ""

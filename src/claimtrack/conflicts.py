@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from claimtrack.dataset import Claim, Dataset, Topic
@@ -39,7 +40,7 @@ class Conflict:
     status: TopicStatus
     uncovered: tuple[str, ...]  # conflicting claim ids that the resolution does not cover
 
-    @property
+    @cached_property
     def claims(self) -> tuple[Claim, ...]:
         """The claims that take part in at least one conflicting pair, in value order."""
         seen: dict[str, Claim] = {}
@@ -48,13 +49,22 @@ class Conflict:
             seen.setdefault(pair.second.id, pair.second)
         return tuple(sorted(seen.values(), key=value_order))
 
-    @property
+    @cached_property
     def claim_ids(self) -> frozenset[str]:
         return frozenset(claim_id for pair in self.pairs for claim_id in pair.ids)
 
-    @property
+    @cached_property
     def severity(self) -> float:
         return max(pair.severity for pair in self.pairs)
+
+    @cached_property
+    def opponents(self) -> dict[str, tuple[Claim, ...]]:
+        """For each claim in the conflict, the claims it conflicts with."""
+        found: dict[str, list[Claim]] = {}
+        for pair in self.pairs:
+            found.setdefault(pair.first.id, []).append(pair.second)
+            found.setdefault(pair.second.id, []).append(pair.first)
+        return {claim_id: tuple(others) for claim_id, others in found.items()}
 
     @property
     def rank(self) -> float:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from claimtrack.errors import ClaimtrackError, Location, Problem
-from claimtrack.loader import TOPICS_FILE, YamlDoc, display_path, find_files, read_yaml
+from claimtrack.loader import TOPICS_FILE, KeyPath, Positions, YamlDoc, display_path, find_files, read_yaml
 from claimtrack.models import ClaimSpec, SourceSpec, StructuredValue, TopicSpec, did_you_mean, validate
 from claimtrack.units import lookup_unit
 from claimtrack.values import (
@@ -70,8 +70,17 @@ class Source:
     type: str | None
     text: Path | None  # the local copy of the document, resolved against the source file
     note: str | None
-    location: Location
-    text_location: Location | None = None  # where `text:` is written
+    path: Path  # the source file, as shown
+    positions: Positions = field(repr=False, compare=False)
+
+    @property
+    def location(self) -> Location:
+        return self.positions.location(("source",))
+
+    @property
+    def text_location(self) -> Location | None:
+        """Where `text:` is written."""
+        return self.positions.location(("source", "text")) if self.text else None
 
 
 @dataclass(frozen=True)
@@ -88,9 +97,21 @@ class Claim:
     attributed_to: str | None
     qualifiers: tuple[tuple[str, str], ...]
     note: str | None
-    location: Location
-    value_location: Location
-    quote_location: Location | None = None
+    positions: Positions = field(repr=False, compare=False)
+    keypath: KeyPath = ()  # where the claim is in its file: ("claims", index)
+
+    # Locations are looked up only when shown: most claims never need theirs (see loader.Positions).
+    @property
+    def location(self) -> Location:
+        return self.positions.location(self.keypath)
+
+    @property
+    def value_location(self) -> Location:
+        return self.positions.location((*self.keypath, "value"))
+
+    @property
+    def quote_location(self) -> Location:
+        return self.positions.location((*self.keypath, "quote"))
 
 
 @dataclass(frozen=True)
@@ -281,15 +302,14 @@ def _load_source(doc: YamlDoc, path: Path, topics: dict[str, Topic], registry_ok
         authors = (spec.author,) if isinstance(spec.author, str) else tuple(spec.author or ())
         text = (path.parent / spec.text) if spec.text else None
         sources[source_id] = Source(source_id, spec.title, spec.publisher, authors, spec.published, spec.url,
-                                    spec.type, text, spec.note, doc.location(("source",)),
-                                    doc.location(("source", "text")) if text else None)
+                                    spec.type, text, spec.note, doc.path, doc.positions)
     raw_claims = data.get("claims")
     if raw_claims is None:
         return
     if not isinstance(raw_claims, list):
         problems.append(Problem(doc.location(("claims",)), "invalid-type", "claims must be a list"))
         return
-    used: dict[str, Location] = {}
+    used: dict[str, KeyPath] = {}
     for index, raw in enumerate(raw_claims):
         at = ("claims", index)
         claim_spec, claim_problems = validate(ClaimSpec, raw, doc, at)
@@ -299,9 +319,9 @@ def _load_source(doc: YamlDoc, path: Path, topics: dict[str, Topic], registry_ok
         local_id = claim_spec.id or _next_id(claim_spec.topic, used)
         if local_id in used:
             problems.append(Problem(doc.location((*at, "id")), "duplicate-claim-id",
-                                    f"claim id {local_id!r} is already used at line {used[local_id].line}"))
+                                    f"claim id {local_id!r} is already used at line {doc.location(used[local_id]).line}"))
             continue
-        used[local_id] = doc.location(at)
+        used[local_id] = at
         topic = topics.get(claim_spec.topic)
         if topic is None:
             if registry_ok:
@@ -312,7 +332,7 @@ def _load_source(doc: YamlDoc, path: Path, topics: dict[str, Topic], registry_ok
             claims.append(claim)
 
 
-def _next_id(topic: str, used: dict[str, Location]) -> str:
+def _next_id(topic: str, used: dict[str, KeyPath]) -> str:
     if topic not in used:
         return topic
     n = 2
@@ -352,8 +372,7 @@ def _make_claim(full_id: str, source_id: str, topic: Topic, spec: ClaimSpec, doc
         problems.append(Problem(doc.location(value_at), code, f"value: {error}"))
         return None
     return Claim(full_id, source_id, topic.key, shown, interval, text_key, spec.quote, spec.as_of, as_of_interval,
-                 spec.attributed_to, tuple(sorted(spec.qualifiers.items())), spec.note, doc.location(at),
-                 doc.location(value_at), doc.location((*at, "quote")))
+                 spec.attributed_to, tuple(sorted(spec.qualifiers.items())), spec.note, doc.positions, at)
 
 
 def interpret_value(value: str | StructuredValue, topic: Topic) -> tuple[Interval | None, str | None, str]:

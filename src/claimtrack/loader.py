@@ -7,6 +7,7 @@ keep a line and column for every key, refuse tags and duplicate keys, and bound 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,21 +25,63 @@ _ALLOWED_TAGS = {None, "!"} | {_CORE_TAG + t for t in ("str", "int", "float", "b
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 
-@dataclass(frozen=True)
-class YamlDoc:
-    """One parsed YAML file: plain data plus the position of every key and item."""
+class Positions:
+    """Line and column of every key and item of one file, worked out only when first asked for.
 
-    path: Path
-    data: Any
-    positions: dict[KeyPath, tuple[int, int]] = field(repr=False)
+    Files read through the fast parser carry no positions; most never need any (a file without problems
+    and without claims in a conflict). The first `location()` call re-reads the text with the positional
+    builder. Pickled (for the cache) without the text: it is read again from `source` if needed.
+    """
+
+    def __init__(self, shown: Path, text: str | None, found: dict[KeyPath, tuple[int, int]] | None = None,
+                 source: Path | None = None, shape: Shape | None = None) -> None:
+        self.shown = shown
+        self.source = source  # absolute path to re-read the text from, when the text is gone
+        self._text = text
+        self._found = found
+        self._shape = shape  # the keys the data has, to check a quick scan of the text against
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"shown": self.shown, "source": self.source, "_text": None, "_found": self._found,
+                "_shape": self._shape}
 
     def location(self, keypath: KeyPath = ()) -> Location:
         """The location of `keypath`, or of its nearest ancestor that has one."""
+        found = self._positions()
         for end in range(len(keypath), -1, -1):
-            found = self.positions.get(keypath[:end])
-            if found is not None:
-                return Location(self.path, *found)
-        return Location(self.path)
+            at = found.get(keypath[:end])
+            if at is not None:
+                return Location(self.shown, *at)
+        return Location(self.shown)
+
+    def _positions(self) -> dict[KeyPath, tuple[int, int]]:
+        if self._found is None:
+            text = self._text
+            if text is None and self.source is not None:
+                try:
+                    decoded = decode_bytes(self.source.read_bytes(), self.shown)
+                    text = decoded if isinstance(decoded, str) else None
+                except OSError:
+                    text = None
+            found = _scan_block_style(text, self._shape) if text is not None and self._shape else None
+            if found is None and text is not None:
+                found = _precise(text, self.shown)[0].positions
+            self._found = found or {}
+            self._text = None
+        return self._found
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    """One parsed YAML file: plain data, and where each key and item is."""
+
+    path: Path
+    data: Any
+    positions: Positions = field(repr=False)
+
+    def location(self, keypath: KeyPath = ()) -> Location:
+        """The location of `keypath`, or of its nearest ancestor that has one."""
+        return self.positions.location(keypath)
 
 
 class _Abort(Exception):
@@ -104,7 +147,7 @@ def read_yaml(path: Path, text: str | None = None) -> tuple[YamlDoc | None, list
         if isinstance(decoded, Problem):
             return None, [decoded]
         text = decoded
-    return parse_yaml(text, shown)
+    return parse_yaml(text, shown, path.resolve())
 
 
 def decode_bytes(raw: bytes, shown: Path) -> str | Problem:
@@ -131,8 +174,128 @@ def decode_bytes(raw: bytes, shown: Path) -> str | Problem:
     return text
 
 
-def parse_yaml(text: str, shown: Path) -> tuple[YamlDoc | None, list[Problem]]:
-    """Build plain data (dict, list, str, None) and key positions from YAML text."""
+def parse_yaml(text: str, shown: Path, source: Path | None = None) -> tuple[YamlDoc | None, list[Problem]]:
+    """Build plain data (dict, list, str, None) from YAML text; positions come when first asked for."""
+    data = _fast_parse(text)
+    if data is not None:
+        return YamlDoc(shown, data, Positions(shown, text, source=source, shape=_shape(data))), []
+    builder, problems = _precise(text, shown)
+    if problems and builder.failed:
+        return None, problems
+    return YamlDoc(shown, builder.root, Positions(shown, None, builder.positions, source)), problems
+
+
+# Characters YAML forbids, which the Rust parser lets through: the builder reports them with their line.
+_NOT_YAML_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _fast_parse(text: str) -> dict[str, Any] | None:
+    """The document's data through the Rust parser (yaml-rs), or None when the positional builder must
+    read it: tags, anchors, several documents, characters YAML forbids, duplicate keys, every error (so
+    that each problem gets its line from the builder), and floats and booleans, whose text as written
+    matters ("1.50" is not "1.5"). Integers are taken as their digits: "007" or "+7" would read as "7",
+    which means the same number to every claimtrack rule."""
+    try:
+        import yaml_rs
+    except ImportError:
+        return None
+    if "!" in text or "&" in text or "*" in text or "---" in text or "..." in text or "\t" in text:
+        return None
+    if _NOT_YAML_CHARACTER.search(text):
+        return None
+    try:
+        data = yaml_rs.loads(text, parse_datetime=False)
+    except Exception:  # noqa: BLE001 — any failure is the positional builder's to report, with a line
+        return None
+    if not isinstance(data, dict):
+        return None
+    return data if _as_text(data) else None
+
+
+def _as_text(node: Any) -> bool:
+    """Turn integers into their text in place; False if the data holds what the builder reads differently."""
+    pending = [(node, 1)]
+    while pending:
+        current, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            return False  # the builder reports the nesting with its line
+        items = current.items() if isinstance(current, dict) else enumerate(current)
+        for key, value in list(items):
+            if isinstance(current, dict) and not isinstance(key, str):
+                return False
+            if isinstance(value, bool) or isinstance(value, float):
+                return False
+            if isinstance(value, int):
+                current[key] = str(value)
+            elif isinstance(value, (dict, list)):
+                pending.append((value, depth + 1))
+    return True
+
+
+# What a quick scan must find in a claim file: its top-level keys, the keys of `source:` and each claim's keys.
+Shape = tuple[frozenset[str], frozenset[str], tuple[frozenset[str], ...]]
+_KEY_LINE = re.compile(r"( *)(- +)?([A-Za-z_][\w-]*):(?=[ \t]|$)")
+
+
+def _shape(data: dict[str, Any]) -> Shape | None:
+    source, claims = data.get("source", {}), data.get("claims") or []
+    if not isinstance(source, dict) or not isinstance(claims, list):
+        return None
+    if not all(isinstance(claim, dict) for claim in claims):
+        return None
+    return frozenset(data), frozenset(source), tuple(frozenset(claim) for claim in claims)
+
+
+def _scan_block_style(text: str, shape: Shape) -> dict[KeyPath, tuple[int, int]] | None:
+    """Positions of a claim file written in the usual block style, found line by line (some fifty times
+    faster than the positional builder); None when the file is laid out otherwise or the scan does not find
+    exactly the keys the data has."""
+    found: dict[KeyPath, tuple[int, int]] = {(): (1, 1)}
+    top: str | None = None
+    item = -1
+    item_indent = key_indent = source_indent = None
+    items: list[set[str]] = []
+    source_keys: set[str] = set()
+    for number, line in enumerate(text.splitlines(), 1):
+        body = line.lstrip(" ")
+        if not body or body.startswith("#"):
+            continue
+        indent = len(line) - len(body)
+        match = _KEY_LINE.match(line)
+        if indent == 0:
+            if match is None or match.group(2):
+                return None
+            top = match.group(3)
+            found[(top,)] = (number, 1)
+            continue
+        if top == "claims":
+            if body.startswith("- ") and item_indent in (None, indent):
+                item_indent = indent
+                item += 1
+                items.append(set())
+                if match is None or not match.group(2):
+                    return None
+                key_indent = indent + len(match.group(2))
+                found[("claims", item)] = (number, key_indent + 1)  # an item is where its mapping starts
+                found[("claims", item, match.group(3))] = (number, key_indent + 1)
+                items[item].add(match.group(3))
+            elif item >= 0 and indent == key_indent and match is not None and not match.group(2):
+                found[("claims", item, match.group(3))] = (number, indent + 1)
+                items[item].add(match.group(3))
+        elif top == "source":
+            source_indent = indent if source_indent is None else source_indent
+            if indent == source_indent and match is not None and not match.group(2):
+                found[("source", match.group(3))] = (number, indent + 1)
+                source_keys.add(match.group(3))
+    top_keys, wanted_source, wanted_claims = shape
+    scanned_top = {key[0] for key in found if len(key) == 1}
+    if scanned_top != top_keys or source_keys != wanted_source or tuple(map(frozenset, items)) != wanted_claims:
+        return None
+    return found
+
+
+def _precise(text: str, shown: Path) -> tuple[_Builder, list[Problem]]:
+    """The positional builder over libyaml's events: data, positions and every problem with its line."""
     import yaml  # lazy: keeps `claimtrack --help` fast
 
     builder = _Builder(shown)
@@ -140,25 +303,25 @@ def parse_yaml(text: str, shown: Path) -> tuple[YamlDoc | None, list[Problem]]:
         for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
             builder.feed(event)
     except _Abort as abort:
-        return None, [*builder.problems, abort.problem]
+        return builder.fail(abort.problem)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown)
         message = " ".join(part for part in (error.context, error.problem) if part)
         if mark and "\t" in _line_at(text, mark.line)[: mark.column + 1]:
             message += " (YAML does not allow tabs for indentation: use spaces)"
-        return None, [*builder.problems, Problem(where, "yaml-syntax", f"YAML syntax error: {message}")]
+        return builder.fail(Problem(where, "yaml-syntax", f"YAML syntax error: {message}"))
     except yaml.reader.ReaderError as error:  # a character YAML does not allow; it carries an offset, not a line
         line = text.count("\n", 0, error.position) + 1
         column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
-        character = chr(error.character) if isinstance(error.character, int) else error.character
-        return None, [*builder.problems, Problem(Location(shown, line, column), "yaml-syntax",
-                                                 f"{'control ' if character.isprintable() is False else ''}character {character!r} "
-                                                 "is not allowed in YAML")]
+        character = chr(error.character) if isinstance(error.character, int) else str(error.character)
+        kind = "" if character.isprintable() else "control "
+        return builder.fail(Problem(Location(shown, line, column), "yaml-syntax",
+                                    f"{kind}character {character!r} is not allowed in YAML"))
     except yaml.YAMLError as error:
         first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
-        return None, [*builder.problems, Problem(Location(shown), "yaml-syntax", f"YAML error: {first_line}")]
-    return YamlDoc(shown, builder.root, builder.positions), builder.problems
+        return builder.fail(Problem(Location(shown), "yaml-syntax", f"YAML error: {first_line}"))
+    return builder, builder.problems
 
 
 def _line_at(text: str, index: int) -> str:
@@ -190,6 +353,11 @@ class _Builder:
         self.open_anchors: set[str] = set()
         self.expanded = 0
         self.documents = 0
+        self.failed = False
+
+    def fail(self, problem: Problem) -> tuple[_Builder, list[Problem]]:
+        self.failed = True
+        return self, [*self.problems, problem]
 
     def _where(self, event: Any) -> Location:
         return Location(self.shown, event.start_mark.line + 1, event.start_mark.column + 1)

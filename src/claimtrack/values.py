@@ -192,15 +192,20 @@ def _next_word(words: list[str], index: int) -> str:
     return ""
 
 
+_FRACTION_WORDS = re.compile(r"(?:(a|an|one|two|three|four|five|six|seven|eight|nine)[\s-]+)?([a-z]+)\b(?:\s+of\b)?")
+_ONE_IN_N = re.compile(r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:in|out of)\s+(\d+|[a-z]+)\b")
+_SCALE_WORD = re.compile(r"(thousand|million|billion|trillion|lakh|crore|mln|mn|bn|tn|k|m)\b\.?")
+
+
 def _read_fraction(text: str) -> tuple[float, str] | None:
     """'a quarter', 'two thirds', 'half', 'one in four' -> share in percent and the rest."""
-    match = re.match(r"(?:(a|an|one|two|three|four|five|six|seven|eight|nine)[\s-]+)?([a-z]+)\b(?:\s+of\b)?", text)
+    match = _FRACTION_WORDS.match(text)
     if match and match.group(2) in _DENOMINATORS and (match.group(1) or match.group(2) == "half"):
         numerator = {"a": 1, "an": 1}.get(match.group(1) or "a") or _WORD_UNITS[match.group(1)]
         if numerator > 1 and not match.group(2).endswith("s") and match.group(2) != "half":
             return None  # "two third" is not English; let the caller report it
         return 100.0 * numerator / _DENOMINATORS[match.group(2)], text[match.end():]
-    match = re.match(r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:in|out of)\s+(\d+|[a-z]+)\b", text)
+    match = _ONE_IN_N.match(text)
     if match:
         first, second = (_word_or_digits(g) for g in match.groups())
         if first is not None and second:
@@ -214,15 +219,23 @@ def _word_or_digits(word: str) -> int | None:
     return _WORD_UNITS.get(word, _WORD_TENS.get(word))
 
 
+def _unit_pattern() -> re.Pattern[str]:
+    """All unit spellings, longest first; a spelling ending in a letter or digit must end a word
+    ("km" in "km long" or "1,374-km-long", not in "kmh")."""
+    words = [re.escape(s) for s in SPELLINGS if s[-1].isalnum()]
+    signs = [re.escape(s) for s in SPELLINGS if not s[-1].isalnum()]
+    return re.compile(rf"(?:(?:{'|'.join(words)})(?=$|[^\w²³-]|-[a-z])|(?:{'|'.join(signs)}))")
+
+
+_UNIT = _unit_pattern()
+
+
 def _read_unit(text: str) -> tuple[str | None, str]:
     """A unit spelling at the start of `text` (whole word, or followed by '-long' style words)."""
-    for spelling in SPELLINGS:
-        if text.startswith(spelling):
-            after = text[len(spelling):]
-            word_end = not after or not (after[0].isalnum() or after[0] in "-²³") or re.match(r"-[a-z]", after)
-            if word_end or not spelling[-1].isalnum():
-                return spelling, after.lstrip(" -")
-    return None, text
+    match = _UNIT.match(text)
+    if match is None:
+        return None, text
+    return match.group(), text[match.end():].lstrip(" -")
 
 
 def _read_amount(text: str) -> tuple[_Amount, str]:
@@ -243,7 +256,7 @@ def _read_amount(text: str) -> tuple[_Amount, str]:
     value, half_unit, rest = number
     rest = rest.lstrip()
     multiplier = 1.0
-    scale_match = re.match(r"(thousand|million|billion|trillion|lakh|crore|mln|mn|bn|tn|k|m)\b\.?", rest)
+    scale_match = _SCALE_WORD.match(rest)
     if scale_match and (scale_match.group(1) != "m" or sign_unit):
         multiplier = _SCALES[scale_match.group(1)]
         value, half_unit, rest = value * multiplier, half_unit * multiplier, rest[scale_match.end():].lstrip(" -")
@@ -332,20 +345,38 @@ def parse_quantity(text: str, scale: QuantityScale) -> Interval:
         raise ValueSyntaxError(f"cannot read {text.strip()!r}: {error}") from None
 
 
+def _phrase_pattern(phrases: list[tuple[str, str]]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex for many leading phrases (longest first), each a whole word; group name = its meaning."""
+    ordered = sorted(phrases, key=lambda item: -len(item[1]))
+    parts = []
+    for name, phrase in ordered:
+        end = r"(?![a-z])" if phrase[-1].isalpha() else ""
+        parts.append(f"{re.escape(phrase)}{end}")
+    names = {phrase: name for name, phrase in ordered}
+    return re.compile(rf"^(?:{'|'.join(parts)})[\s-]*"), names
+
+
+_COMPARATOR_PATTERN, _COMPARATOR_NAMES = _phrase_pattern([(name, p) for name, phrases in _COMPARATORS for p in phrases])
+_FILLER_PATTERN = re.compile(r"^(?:a total of|total of)(?![a-z])\s*")
+_SUFFIX_PATTERNS = tuple(
+    (re.compile(r"^(.*?\d[\d,.]*\s*(?:thousand|million|billion|k|bn)?)\s*\+\s*(.*)$") if suffix == "+"
+     else re.compile(rf"^(.*?)\s+{re.escape(suffix)}\b\s*(.*)$"), suffix, name)
+    for suffix, name in _SUFFIX_COMPARATORS)
+
+
 def _parse_quantity(text: str, scale: QuantityScale) -> Interval:
     comparator = None
-    for name, phrases in _COMPARATORS:
-        rest, phrase = _strip_phrase(text, phrases)
-        if phrase is not None:
-            comparator, text = name, rest
-            break
-    text, _ = _strip_phrase(text, _FILLERS[:2])
-    for suffix, name in _SUFFIX_COMPARATORS:
-        stripped = _strip_suffix(text, suffix)
-        if stripped is not None:
+    match = _COMPARATOR_PATTERN.match(text)
+    if match:
+        comparator = _COMPARATOR_NAMES[match.group().rstrip(" -")]
+        text = text[match.end():]
+    text = _FILLER_PATTERN.sub("", text, count=1)
+    for pattern, suffix, name in _SUFFIX_PATTERNS:
+        found = pattern.match(text)
+        if found:
             if comparator is not None:
                 raise ValueSyntaxError(f"two comparisons in one value ('{suffix}')")
-            comparator, text = name, stripped
+            comparator, text = name, f"{found.group(1)} {found.group(2)}".strip()
             break
     range_match = _RANGE.match(text)
     if range_match and comparator in (None, "approx"):
@@ -382,14 +413,6 @@ def _parse_quantity(text: str, scale: QuantityScale) -> Interval:
             return Interval(-INF, value, high_open=True)
         case _:
             return Interval(-INF, value)
-
-
-def _strip_suffix(text: str, suffix: str) -> str | None:
-    if suffix == "+":
-        match = re.match(r"^(.*?\d[\d,.]*\s*(?:thousand|million|billion|k|bn)?)\s*\+\s*(.*)$", text)
-        return f"{match.group(1)} {match.group(2)}".strip() if match else None
-    match = re.match(rf"^(.*?)\s+{re.escape(suffix)}\b\s*(.*)$", text)
-    return f"{match.group(1)} {match.group(2)}".strip() if match else None
 
 
 def _read_range(left: str, right: str, scale: QuantityScale) -> tuple[tuple[float, float] | None, ...]:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from rich.console import Console
 
+from claimtrack.render.text import write_text
+
 from claimtrack.extract import Candidate
 
 
@@ -20,11 +22,11 @@ def yaml(candidates: list[Candidate], file: Path, source: str | None, console: C
         lines += [f"  - topic: {candidate.topic or 'TODO'}  # {suggestion}; line {candidate.line}",
                   f"    value: {jsonlib.dumps(candidate.value, ensure_ascii=False)}",
                   f"    quote: {jsonlib.dumps(candidate.quote, ensure_ascii=False)}"]
-    console.out("\n".join(lines), highlight=False)
+    write_text(console, "\n".join(lines))
 
 
 def json(candidates: list[Candidate], file: Path, source: str | None, console: Console) -> None:
     rows = [{"value": c.value, "quote": c.quote, "line": c.line, "topic": c.topic, "score": c.score, "kind": c.kind}
             for c in candidates]
-    console.out(jsonlib.dumps({"candidates": rows, "file": str(file), "source": source, "schema_version": 1},
-                              indent=2, ensure_ascii=False), highlight=False)
+    write_text(console, jsonlib.dumps({"candidates": rows, "file": str(file), "source": source, "schema_version": 1},
+                              indent=2, ensure_ascii=False))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rich.console import Console
 
+from claimtrack.render.text import write_text
+
 from claimtrack.conflicts import Conflict
 from claimtrack.errors import Location
 from claimtrack.report import Report
@@ -30,16 +32,15 @@ def conflicts(report: Report, chosen: list[Conflict], console: Console) -> None:
     lines = []
     for conflict in chosen:
         for claim in conflict.claims:
-            others = sorted({(p.second if p.first is claim else p.first).id
-                             for p in conflict.pairs if claim in (p.first, p.second)})
+            others = sorted({other.id for other in conflict.opponents[claim.id]})
             message = (f"{claim.id} says {claim.value!r}; conflicts with {', '.join(others)} "
                        f"(topic {conflict.topic.key}: {conflict.status})")
             lines.append(annotation(LEVEL[conflict.status], claim.location, f"{conflict.status} conflict", message))
-    console.out("\n".join(lines), highlight=False)
+    write_text(console, "\n".join(lines))
 
 
 def check(report: Report, console: Console) -> None:
     lines = [annotation(LEVEL[p.severity], p.location, p.code, p.message) for p in report.problems]
     errors = len(report.errors)
     lines.append(f"{errors} error(s), {len(report.problems) - errors} warning(s)")
-    console.out("\n".join(lines), highlight=False)
+    write_text(console, "\n".join(lines))

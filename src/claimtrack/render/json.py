@@ -10,6 +10,7 @@ from rich.console import Console
 
 from claimtrack.conflicts import Conflict, value_order
 from claimtrack.dataset import Claim, Topic
+from claimtrack.render.text import write_text
 from claimtrack.report import Report
 from claimtrack.values import format_day
 
@@ -17,8 +18,7 @@ SCHEMA_VERSION = 1
 
 
 def _emit(data: dict[str, Any], console: Console) -> None:
-    console.out(json.dumps({**data, "schema_version": SCHEMA_VERSION}, indent=2, ensure_ascii=False),
-                highlight=False)
+    write_text(console, json.dumps({**data, "schema_version": SCHEMA_VERSION}, indent=2, ensure_ascii=False))
 
 
 def _end(value: float, topic: Topic) -> float | str | None:
@@ -94,7 +94,7 @@ def sources(report: Report, console: Console) -> None:
     for claim in report.dataset.claims:
         counts[claim.source] = counts.get(claim.source, 0) + 1
     rows = [{"id": s.id, "title": s.title, "publisher": s.publisher, "published": s.published, "url": s.url,
-             "claims": counts.get(s.id, 0), "type": s.type, "author": list(s.author), "path": str(s.location.path)}
+             "claims": counts.get(s.id, 0), "type": s.type, "author": list(s.author), "path": str(s.path)}
             for s in report.dataset.sources.values()]
     _emit({"sources": rows}, console)
 

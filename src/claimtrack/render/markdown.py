@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rich.console import Console
 
+from claimtrack.render.text import write_text
+
 from claimtrack.conflicts import Conflict, value_order
 from claimtrack.render import text
 from claimtrack.report import Report
@@ -37,4 +39,4 @@ def conflicts(report: Report, chosen: list[Conflict], console: Console) -> None:
             note = f" — {topic.resolution.note}" if topic.resolution.note else ""
             lines += ["", f"*Resolution: {topic.resolution.status}{note}*"]
         lines.append("")
-    console.out("\n".join(lines), highlight=False)
+    write_text(console, "\n".join(lines))

@@ -6,6 +6,8 @@ import json
 
 from rich.console import Console
 
+from claimtrack.render.text import write_text
+
 from claimtrack import __version__
 from claimtrack.report import Report
 
@@ -39,4 +41,4 @@ def check(report: Report, console: Console) -> None:
             "results": results,
         }],
     }
-    console.out(json.dumps(log, indent=2, ensure_ascii=False), highlight=False)
+    write_text(console, json.dumps(log, indent=2, ensure_ascii=False))
