@@ -238,6 +238,9 @@ _KEY_LINE = re.compile(r"( *)(- +)?([A-Za-z_][\w-]*):(?=[ \t]|$)")
 
 
 def _shape(data: dict[str, Any]) -> Shape | None:
+    """The keys a scan must find, for a source file; None for anything else (topics.yaml has its own layout)."""
+    if "source" not in data or "topics" in data:
+        return None
     source, claims = data.get("source", {}), data.get("claims") or []
     if not isinstance(source, dict) or not isinstance(claims, list):
         return None
