@@ -55,3 +55,11 @@ def source(source_id: str, *claims: str, title: str = "A document") -> str:
     """A source file with the given claim blocks (each a YAML mapping in flow or block style)."""
     body = "\n".join("  - " + textwrap.dedent(c).strip().replace("\n", "\n    ") for c in claims)
     return f"source:\n  id: {source_id}\n  title: {title}\nclaims:\n{body}\n"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests (and the commands they start) keep their cache apart from the user's."""
+    import os
+
+    os.environ["CLAIMTRACK_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))

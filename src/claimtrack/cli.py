@@ -65,24 +65,59 @@ def _fail(error: ClaimtrackError) -> NoReturn:
     raise typer.Exit(ExitCode.USAGE)
 
 
-def _analyze(claims_dir: Path | None, *, check: bool = False, only: list[Path] | None = None) -> Report:
-    """Find the folder and analyse it; a usage error (no folder) exits 2."""
+def _folder(claims_dir: Path | None) -> Path:
     from claimtrack.dataset import find_claims_folder
-    from claimtrack.report import analyze
 
     try:
-        folder = find_claims_folder(claims_dir)
-        return analyze(folder, check=check, only=only)
+        return find_claims_folder(claims_dir)
     except ClaimtrackError as error:
         _fail(error)
 
 
-def _warn_problems(report: Report) -> None:
+def _serve(claims_dir: Path | None, key: str, body: Callable[[Report, Console, Console], int], *,
+           check: bool = False, only: list[Path] | None = None, cacheable: bool = True) -> NoReturn:
+    """Analyse the folder, let `body` render into (stdout, stderr) and exit with its code.
+
+    The whole output is kept in the cache (cache.OutputCache) and served again while no file it read has
+    changed; the key holds everything else the output depends on (arguments, terminal, working directory).
+    """
+    import io
+    import os
+
+    from rich.console import Console
+
+    from claimtrack.cache import OutputCache
+    from claimtrack.report import analyze
+
+    folder = _folder(claims_dir)
+    out, err = _stdout(), _stderr()
+    terminal = f"{out.width}:{out.color_system}:{out.is_terminal}:{out.no_color}:{err.color_system}:{os.getcwd()}"
+    cache = OutputCache(folder, f"{key}:{terminal}") if cacheable else None
+    hit = cache.get() if cache else None
+    if hit is not None:
+        sys.stdout.write(hit[0])
+        sys.stderr.write(hit[1])
+        raise typer.Exit(hit[2])
+    report = analyze(folder, check=check, only=only)
+    captured = [Console(file=io.StringIO(), width=c.width, color_system=c.color_system, force_terminal=c.is_terminal,
+                        no_color=c.no_color, highlight=False) for c in (out, err)]
+    try:
+        code = body(report, captured[0], captured[1])
+    except ClaimtrackError as error:
+        _fail(error)
+    texts = [console.file.getvalue() for console in captured]  # type: ignore[attr-defined]
+    sys.stdout.write(texts[0])
+    sys.stderr.write(texts[1])
+    if cache is not None:
+        cache.put(report.files_read, texts[0], texts[1], code)
+    raise typer.Exit(code)
+
+
+def _warn_problems(report: Report, console: Console) -> None:
     """Listing commands still work on broken files, but say so on stderr."""
     errors = report.errors
     if not errors:
         return
-    console = _stderr()
     for problem in errors[:5]:
         console.print(f"[yellow]warning:[/] {problem}", highlight=False, soft_wrap=True)
     more = f" ({len(errors) - 5} more)" if len(errors) > 5 else ""
@@ -115,14 +150,14 @@ def conflicts(
     from claimtrack.dataset import find_topic
     from claimtrack.render import conflicts_renderers
 
-    report = _analyze(claims_dir)
-    try:
+    def body(report: Report, out: Console, err: Console) -> int:
         keys = [find_topic(word, report.dataset.topics).key for word in topic or ()]
-    except ClaimtrackError as error:
-        _fail(error)
-    _warn_problems(report)
-    chosen = report.ordered_conflicts(include_resolved=show_all or bool(keys), topics=keys)
-    conflicts_renderers()[fmt](report, chosen, _stdout())
+        _warn_problems(report, err)
+        chosen = report.ordered_conflicts(include_resolved=show_all or bool(keys), topics=keys)
+        conflicts_renderers()[fmt](report, chosen, out)
+        return ExitCode.OK
+
+    _serve(claims_dir, f"conflicts:{topic}:{show_all}:{fmt.value}", body)
 
 
 @app.command()
@@ -135,13 +170,13 @@ def show(
     from claimtrack.dataset import find_topic
     from claimtrack.render import show_renderers
 
-    report = _analyze(claims_dir)
-    try:
+    def body(report: Report, out: Console, err: Console) -> int:
         found = find_topic(topic, report.dataset.topics)
-    except ClaimtrackError as error:
-        _fail(error)
-    _warn_problems(report)
-    show_renderers()[fmt](report, found, _stdout())
+        _warn_problems(report, err)
+        show_renderers()[fmt](report, found, out)
+        return ExitCode.OK
+
+    _serve(claims_dir, f"show:{topic}:{fmt.value}", body)
 
 
 @app.command()
@@ -152,9 +187,12 @@ def topics(
     """The topic registry with claim counts and conflict status."""
     from claimtrack.render import topics_renderers
 
-    report = _analyze(claims_dir)
-    _warn_problems(report)
-    topics_renderers()[fmt](report, _stdout())
+    def body(report: Report, out: Console, err: Console) -> int:
+        _warn_problems(report, err)
+        topics_renderers()[fmt](report, out)
+        return ExitCode.OK
+
+    _serve(claims_dir, f"topics:{fmt.value}", body)
 
 
 @app.command()
@@ -165,9 +203,12 @@ def sources(
     """The source documents with their claim counts."""
     from claimtrack.render import sources_renderers
 
-    report = _analyze(claims_dir)
-    _warn_problems(report)
-    sources_renderers()[fmt](report, _stdout())
+    def body(report: Report, out: Console, err: Console) -> int:
+        _warn_problems(report, err)
+        sources_renderers()[fmt](report, out)
+        return ExitCode.OK
+
+    _serve(claims_dir, f"sources:{fmt.value}", body)
 
 
 @app.command()
@@ -192,9 +233,14 @@ def check(
     for path in only or ():
         if not path.exists() and changed_since is None:
             _fail(ClaimtrackError(f"no such file: {path}"))
-    report = _analyze(claims_dir, check=True, only=only)
-    check_renderers()[fmt](report, _stdout())
-    raise typer.Exit(report.exit_code)
+
+    def body(report: Report, out: Console, err: Console) -> int:
+        check_renderers()[fmt](report, out)
+        return report.exit_code
+
+    # with --changed-since the answer depends on git as well as on the files: never served from the cache
+    key = f"check:{sorted(str(p.resolve()) for p in only or ())}:{fmt.value}"
+    _serve(claims_dir, key, body, check=True, only=only, cacheable=changed_since is None)
 
 
 @app.command()

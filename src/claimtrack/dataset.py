@@ -10,7 +10,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from claimtrack.errors import ClaimtrackError, Location, Problem
 from claimtrack.loader import TOPICS_FILE, KeyPath, Positions, YamlDoc, display_path, find_files, read_yaml
@@ -29,6 +29,9 @@ from claimtrack.values import (
     parse_structured,
     parse_widening,
 )
+
+if TYPE_CHECKING:
+    from claimtrack.cache import FileCache
 
 Kind = Literal["quantity", "date", "text", "boolean"]
 DEFAULT_SIMILARITY = 90
@@ -147,22 +150,49 @@ def load_folder(folder: Path, overrides: Mapping[Path, str] | None = None) -> Da
     """
     overrides = overrides or {}
     topics_path, source_paths, problems = find_files(folder)
-    on_disk = {path.resolve() for path in source_paths}
-    source_paths += sorted(path for path in overrides if path not in on_disk and path.name != TOPICS_FILE)
+    if overrides:
+        on_disk = {path.resolve() for path in source_paths}
+        source_paths += sorted(path for path in overrides if path not in on_disk and path.name != TOPICS_FILE)
     topics, registry_ok = _load_topics(folder, topics_path, problems, overrides)
     sources: dict[str, Source] = {}
     claims: list[Claim] = []
+    cache = None if overrides else _file_cache(folder, topics_path)
     for path in source_paths:
-        doc, file_problems = read_yaml(path, overrides.get(path.resolve()))
-        problems.extend(file_problems)
-        if doc is not None:
-            _load_source(doc, path, topics, registry_ok, sources, claims, problems)
+        result = cache.get(path) if cache else None
+        if result is None:
+            result = read_source_file(path, topics, registry_ok,
+                                      overrides.get(path.resolve()) if overrides else None)
+            if cache:
+                cache.put(path, result)
+        _merge(result, sources, claims, problems)
+    if cache:
+        cache.save()
     by_topic: dict[str, list[Claim]] = {key: [] for key in topics}
     for claim in claims:
         by_topic.setdefault(claim.topic, []).append(claim)
     files = tuple(display_path(p) for p in ([topics_path] if topics_path else []) + source_paths)
     return Dataset(folder, topics, sources, tuple(claims), tuple(problems),
                    {key: tuple(group) for key, group in by_topic.items()}, files)
+
+
+def _file_cache(folder: Path, topics_path: Path | None) -> FileCache | None:
+    from claimtrack.cache import FileCache
+
+    return FileCache.open(folder, topics_path)
+
+
+def _merge(result: SourceFile, sources: dict[str, Source], claims: list[Claim], problems: list[Problem]) -> None:
+    """Add one file's source and claims; a source id already taken drops the file (and says where)."""
+    problems.extend(result.problems)
+    source = result.source
+    if source is not None:
+        if source.id in sources:
+            where = source.positions.location(result.id_keypath)
+            problems.append(Problem(where, "duplicate-source-id",
+                                    f"source id {source.id!r} is already used by {sources[source.id].location}"))
+            return
+        sources[source.id] = source
+    claims.extend(result.claims)
 
 
 # --------------------------------------------------------------------------- topics
@@ -173,7 +203,7 @@ def _load_topics(folder: Path, path: Path | None, problems: list[Problem],
         problems.append(Problem(Location(display_path(folder / TOPICS_FILE)), "missing-topics",
                                 f"no {TOPICS_FILE} in the claims folder: every claim needs a registered topic"))
         return {}, False
-    doc, file_problems = read_yaml(path, overrides.get(path.resolve()))
+    doc, file_problems = read_yaml(path, overrides.get(path.resolve()) if overrides else None)
     problems.extend(file_problems)
     if doc is None:
         return {}, False
@@ -272,8 +302,28 @@ def _parse_topic_widening(text: str, kind: str, scale: QuantityScale) -> Widenin
 
 # --------------------------------------------------------------------------- sources and claims
 
-def _load_source(doc: YamlDoc, path: Path, topics: dict[str, Topic], registry_ok: bool,
-                 sources: dict[str, Source], claims: list[Claim], problems: list[Problem]) -> None:
+@dataclass
+class SourceFile:
+    """What one source file holds, read on its own (the unit the cache keeps)."""
+
+    source: Source | None
+    claims: list[Claim]
+    problems: list[Problem]
+    id_keypath: KeyPath = ("source",)  # where a duplicate source id is reported
+
+
+def read_source_file(path: Path, topics: dict[str, Topic], registry_ok: bool,
+                     text: str | None = None) -> SourceFile:
+    """Read, validate and interpret one source file against the topic registry."""
+    doc, problems = read_yaml(path, text)
+    result = SourceFile(None, [], problems)
+    if doc is not None:
+        _read_source(doc, path, topics, registry_ok, result)
+    return result
+
+
+def _read_source(doc: YamlDoc, path: Path, topics: dict[str, Topic], registry_ok: bool, result: SourceFile) -> None:
+    problems, claims = result.problems, result.claims
     data = doc.data
     if not isinstance(data, dict) or "source" not in data:
         what = "empty" if data is None else "not a mapping with 'source:' and 'claims:'"
@@ -292,17 +342,13 @@ def _load_source(doc: YamlDoc, path: Path, topics: dict[str, Topic], registry_ok
                                 f"add `id:` (e.g. {_slugify(source_id)!r}) or rename the file"))
         return
     if spec is not None:
-        if source_id in sources:
-            first = sources[source_id].location
-            problems.append(Problem(doc.location(("source", "id") if spec.id else ("source",)), "duplicate-source-id",
-                                    f"source id {source_id!r} is already used by {first}"))
-            return
         if spec.published is not None:
             _check_date(spec.published, doc, ("source", "published"), "published", problems)
         authors = (spec.author,) if isinstance(spec.author, str) else tuple(spec.author or ())
         text = (path.parent / spec.text) if spec.text else None
-        sources[source_id] = Source(source_id, spec.title, spec.publisher, authors, spec.published, spec.url,
-                                    spec.type, text, spec.note, doc.path, doc.positions)
+        result.source = Source(source_id, spec.title, spec.publisher, authors, spec.published, spec.url,
+                               spec.type, text, spec.note, doc.path, doc.positions)
+        result.id_keypath = ("source", "id") if spec.id else ("source",)
     raw_claims = data.get("claims")
     if raw_claims is None:
         return

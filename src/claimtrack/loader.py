@@ -40,22 +40,25 @@ class Positions:
         self._text = text
         self._found = found
         self._shape = shape  # the keys the data has, to check a quick scan of the text against
+        self._scanned = False  # positions so far come from the quick scan (the usual keys only)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"shown": self.shown, "source": self.source, "_text": None, "_found": self._found,
-                "_shape": self._shape}
+                "_shape": self._shape, "_scanned": self._scanned}
 
     def location(self, keypath: KeyPath = ()) -> Location:
         """The location of `keypath`, or of its nearest ancestor that has one."""
         found = self._positions()
+        if keypath not in found and self._scanned:
+            found = self._positions(precise=True)  # the scan knows the usual keys; the builder knows them all
         for end in range(len(keypath), -1, -1):
             at = found.get(keypath[:end])
             if at is not None:
                 return Location(self.shown, *at)
         return Location(self.shown)
 
-    def _positions(self) -> dict[KeyPath, tuple[int, int]]:
-        if self._found is None:
+    def _positions(self, precise: bool = False) -> dict[KeyPath, tuple[int, int]]:
+        if self._found is None or precise:
             text = self._text
             if text is None and self.source is not None:
                 try:
@@ -63,11 +66,14 @@ class Positions:
                     text = decoded if isinstance(decoded, str) else None
                 except OSError:
                     text = None
-            found = _scan_block_style(text, self._shape) if text is not None and self._shape else None
+            found = None
+            if text is not None and self._shape and not precise:
+                found = _scan_block_style(text, self._shape)
+            self._scanned = found is not None
             if found is None and text is not None:
                 found = _precise(text, self.shown)[0].positions
             self._found = found or {}
-            self._text = None
+            self._text = text if self._scanned else None  # kept while a later look-up may need the builder
         return self._found
 
 
@@ -147,7 +153,7 @@ def read_yaml(path: Path, text: str | None = None) -> tuple[YamlDoc | None, list
         if isinstance(decoded, Problem):
             return None, [decoded]
         text = decoded
-    return parse_yaml(text, shown, path.resolve())
+    return parse_yaml(text, shown, Path(os.path.abspath(path)))
 
 
 def decode_bytes(raw: bytes, shown: Path) -> str | Problem:
@@ -189,6 +195,11 @@ def parse_yaml(text: str, shown: Path, source: Path | None = None) -> tuple[Yaml
 _NOT_YAML_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
+# "? key" (an explicit key) and block indicators inside flow collections: where the two parsers disagree on
+# the finer points of the YAML grammar, the builder (libyaml) decides.
+_EXPLICIT_KEY = re.compile(r"(?:^|[\s{\[,])\?|[{\[,][ \t]*[|>]", re.MULTILINE)  # also "{|": a block indicator in flow
+
+
 def _fast_parse(text: str) -> dict[str, Any] | None:
     """The document's data through the Rust parser (yaml-rs), or None when the positional builder must
     read it: tags, anchors, several documents, characters YAML forbids, duplicate keys, every error (so
@@ -199,9 +210,9 @@ def _fast_parse(text: str) -> dict[str, Any] | None:
         import yaml_rs
     except ImportError:
         return None
-    if "!" in text or "&" in text or "*" in text or "---" in text or "..." in text or "\t" in text:
+    if any(mark in text for mark in ("!", "&", "*", "---", "...", "\t", "<<", "\u2028", "\u2029", "\x85", "\ufeff")):
         return None
-    if _NOT_YAML_CHARACTER.search(text):
+    if _NOT_YAML_CHARACTER.search(text) or _EXPLICIT_KEY.search(text):
         return None
     try:
         data = yaml_rs.loads(text, parse_datetime=False)

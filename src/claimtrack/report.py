@@ -26,6 +26,12 @@ class Report:
         """FINDINGS when any error (an unresolved conflict is one) was found."""
         return ExitCode.FINDINGS if self.errors else ExitCode.OK
 
+    @property
+    def files_read(self) -> list[Path]:
+        """Every file the analysis depends on: the YAML files and the sources' text copies."""
+        texts = [source.text for source in self.dataset.sources.values() if source.text is not None]
+        return [*self.dataset.files, *texts]
+
     def status(self, topic_key: str) -> TopicStatus:
         return topic_status(self.dataset.topics[topic_key], self.conflicts)
 

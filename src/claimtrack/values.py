@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
 from claimtrack.units import SPELLINGS, Unit, describe_dimension, lookup_unit
 
@@ -41,9 +42,14 @@ class Interval:
 
     def intersects(self, other: Interval) -> bool:
         """True when the two intervals share at least one point."""
-        low, low_open = max((self.low, self.low_open), (other.low, other.low_open))
-        high, high_open = min((self.high, not self.high_open), (other.high, not other.high_open))
-        high_open = not high_open
+        if self.low > other.low or (self.low == other.low and self.low_open):
+            low, low_open = self.low, self.low_open
+        else:
+            low, low_open = other.low, other.low_open
+        if self.high < other.high or (self.high == other.high and self.high_open):
+            high, high_open = self.high, self.high_open
+        else:
+            high, high_open = other.high, other.high_open
         return low < high or (low == high and not low_open and not high_open)
 
     def gap(self, other: Interval) -> float:
@@ -334,6 +340,7 @@ def parse_widening(text: str, scale: QuantityScale | None = None) -> Widening:
     return Widening(absolute=abs(_convert(amount.value, amount, scale or QuantityScale())))
 
 
+@lru_cache(maxsize=65536)  # values repeat across a corpus ("2021", "more than half"); intervals are immutable
 def parse_quantity(text: str, scale: QuantityScale) -> Interval:
     """A quantity value -> interval in the topic's canonical unit."""
     cleaned = _clean(text)
@@ -535,6 +542,7 @@ _DATE_RANGE = re.compile(r"^(?:between\s+(?P<a1>.+?)\s+and\s+(?P<b1>.+)|from\s+(
 Span = tuple[date, date]
 
 
+@lru_cache(maxsize=65536)
 def parse_date(text: str) -> Interval:
     """A date value or `as_of` -> interval of ordinal day numbers (closed at both ends unless open-ended)."""
     cleaned = _clean(text).strip(" .")

@@ -1,0 +1,193 @@
+"""Cache: what earlier runs worked out, kept in the user's cache directory and never trusted over the files.
+
+Two layers, both keyed on each file's path, size, mtime and content hash, and on claimtrack's version:
+- per source file, the file as read and interpreted (its source, claims and problems), valid while the
+  file and the topic registry are unchanged, so a changed file costs the work of that file only;
+- per command, its whole output, valid while no file it read has changed: an unchanged folder answers
+  at once.
+A file whose size or mtime changed is hashed; only a different hash makes an entry stale. Unreadable or
+corrupt cache files are ignored (and rewritten). CLAIMTRACK_CACHE_DIR moves the cache; CLAIMTRACK_NO_CACHE=1
+turns it off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from claimtrack import __version__
+
+if TYPE_CHECKING:
+    from claimtrack.dataset import SourceFile
+
+FORMAT = 1  # bump when what is pickled changes shape
+RACY_SECONDS = 2.0  # a file modified this close to the cache's own write is hashed even when its stat agrees
+
+
+def cache_root() -> Path | None:
+    """Where caches live, or None when caching is off."""
+    if os.environ.get("CLAIMTRACK_NO_CACHE"):
+        return None
+    configured = os.environ.get("CLAIMTRACK_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("claimtrack", appauthor=False))
+
+
+def folder_cache_dir(folder: Path) -> Path | None:
+    root = cache_root()
+    if root is None:
+        return None
+    digest = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:24]
+    return root / digest
+
+
+def file_hash(path: Path) -> str | None:
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        return None
+
+
+@dataclass
+class Stamp:
+    """What a file was when its entry was made."""
+
+    size: int
+    mtime_ns: int
+    digest: str | None
+
+    @classmethod
+    def of(cls, path: Path) -> Stamp | None:
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        return cls(stat.st_size, stat.st_mtime_ns, None)
+
+    def still(self, path: Path, written_at: float) -> bool:
+        """Is `path` still this file? Stat first; the content hash decides when the stat differs or is racy."""
+        now = Stamp.of(path)
+        if now is None:
+            return False
+        racy = now.mtime_ns / 1e9 >= written_at - RACY_SECONDS
+        if (now.size, now.mtime_ns) == (self.size, self.mtime_ns) and not racy:
+            return True
+        if now.size != self.size:
+            return False
+        digest = file_hash(path)
+        if digest is not None and digest == self.digest:
+            self.mtime_ns = now.mtime_ns  # same content, touched: remember the new stat
+            return True
+        return False
+
+
+def _load(path: Path) -> Any:
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except Exception:  # noqa: BLE001 — a missing, truncated or foreign cache file is simply no cache
+        return None
+
+
+def _save(path: Path, value: Any) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError:
+        pass  # a read-only or full cache directory only costs speed
+
+
+class FileCache:
+    """Per-source-file results of one claims folder, for one topic registry."""
+
+    def __init__(self, store: Path, registry: str | None, entries: dict[str, tuple[Stamp, SourceFile]],
+                 written_at: float) -> None:
+        self.store = store
+        self.registry = registry
+        self.entries = entries
+        self.written_at = written_at
+        self.changed = False
+
+    @classmethod
+    def open(cls, folder: Path, topics_path: Path | None) -> FileCache | None:
+        directory = folder_cache_dir(folder)
+        if directory is None:
+            return None
+        registry = f"{__version__}:{FORMAT}:{file_hash(topics_path) if topics_path else None}"
+        store = directory / "files.pickle"
+        saved = _load(store)
+        if (not isinstance(saved, dict) or saved.get("registry") != registry
+                or not isinstance(saved.get("entries"), dict)):
+            return cls(store, registry, {}, time.time())
+        return cls(store, registry, saved["entries"], float(saved.get("written_at", 0)))
+
+    def get(self, path: Path) -> SourceFile | None:
+        entry = self.entries.get(os.path.abspath(path))
+        if entry is None:
+            return None
+        stamp, result = entry
+        return result if stamp.still(path, self.written_at) else None
+
+    def put(self, path: Path, result: SourceFile) -> None:
+        stamp = Stamp.of(path)
+        if stamp is None:
+            return
+        stamp.digest = file_hash(path)
+        self.entries[os.path.abspath(path)] = (stamp, result)
+        self.changed = True
+
+    def save(self) -> None:
+        if self.changed:
+            _save(self.store, {"registry": self.registry, "entries": self.entries, "written_at": time.time()})
+
+
+class OutputCache:
+    """A command's whole output for an unchanged folder: (stdout, stderr, exit code)."""
+
+    def __init__(self, folder: Path, key: str) -> None:
+        directory = folder_cache_dir(folder)
+        digest = hashlib.sha256(f"{__version__}:{FORMAT}:{key}".encode()).hexdigest()[:24]
+        self.store = directory / f"out-{digest}.pickle" if directory else None
+        self.folder = folder
+
+    def get(self) -> tuple[str, str, int] | None:
+        if self.store is None:
+            return None
+        saved = _load(self.store)
+        if not isinstance(saved, dict) or saved.get("listing") != _listing(self.folder):
+            return None
+        written_at = float(saved.get("written_at", 0))
+        if not all(stamp.still(Path(path), written_at) for path, stamp in saved.get("files", {}).items()):
+            return None
+        return saved["stdout"], saved["stderr"], saved["exit_code"]
+
+    def put(self, read: list[Path], stdout: str, stderr: str, exit_code: int) -> None:
+        if self.store is None:
+            return
+        files: dict[str, Stamp] = {}
+        for path in read:
+            stamp = Stamp.of(path)
+            if stamp is not None:
+                stamp.digest = file_hash(path)
+                files[str(path.resolve())] = stamp
+        _save(self.store, {"listing": _listing(self.folder), "files": files, "written_at": time.time(),
+                           "stdout": stdout, "stderr": stderr, "exit_code": exit_code})
+
+
+def _listing(folder: Path) -> list[str]:
+    """Every YAML file below the folder: a file added or removed changes the answer."""
+    from claimtrack.loader import find_files
+
+    topics, sources, problems = find_files(folder)
+    return sorted(str(path) for path in ([topics] if topics else []) + sources) + [str(p) for p in problems]
