@@ -65,14 +65,14 @@ class Stamp:
     digest: str | None
 
     @classmethod
-    def of(cls, path: Path) -> Stamp | None:
+    def of(cls, path: Path | str) -> Stamp | None:
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except OSError:
             return None
         return cls(stat.st_size, stat.st_mtime_ns, None)
 
-    def still(self, path: Path, written_at: float) -> bool:
+    def still(self, path: Path | str, written_at: float) -> bool:
         """Is `path` still this file? Stat first; the content hash decides when the stat differs or is racy."""
         now = Stamp.of(path)
         if now is None:
@@ -82,7 +82,7 @@ class Stamp:
             return True
         if now.size != self.size:
             return False
-        digest = file_hash(path)
+        digest = file_hash(Path(path))
         if digest is not None and digest == self.digest:
             self.mtime_ns = now.mtime_ns  # same content, touched: remember the new stat
             return True
@@ -168,7 +168,7 @@ class OutputCache:
         if not isinstance(saved, dict) or saved.get("listing") != _listing(self.folder):
             return None
         written_at = float(saved.get("written_at", 0))
-        if not all(stamp.still(Path(path), written_at) for path, stamp in saved.get("files", {}).items()):
+        if not all(stamp.still(path, written_at) for path, stamp in saved.get("files", {}).items()):
             return None
         return saved["stdout"], saved["stderr"], saved["exit_code"]
 
@@ -185,9 +185,8 @@ class OutputCache:
                            "stdout": stdout, "stderr": stderr, "exit_code": exit_code})
 
 
-def _listing(folder: Path) -> list[str]:
+def _listing(folder: Path) -> tuple[str | None, list[str], list[str]]:
     """Every YAML file below the folder: a file added or removed changes the answer."""
-    from claimtrack.loader import find_files
+    from claimtrack.loader import walk_folder
 
-    topics, sources, problems = find_files(folder)
-    return sorted(str(path) for path in ([topics] if topics else []) + sources) + [str(p) for p in problems]
+    return walk_folder(folder)

@@ -17,7 +17,7 @@ from claimtrack.dataset import Claim, Dataset, Topic
 TopicStatus = Literal["ok", "unresolved", "disputed", "resolved"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pair:
     first: Claim
     second: Claim

@@ -62,7 +62,7 @@ class Topic:
     note: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     id: str
     title: str
@@ -86,7 +86,7 @@ class Source:
         return self.positions.location(("source", "text")) if self.text else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     id: str  # SOURCE-ID/CLAIM-ID
     source: str

@@ -16,7 +16,7 @@ class ExitCode(IntEnum):
     USAGE = 2
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Location:
     path: Path
     line: int | None = None
@@ -28,7 +28,7 @@ class Location:
         return f"{self.path}:{self.line}:{self.column or 1}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     location: Location
     code: str  # stable kebab-case id, documented in docs/checks.md

@@ -38,7 +38,7 @@ class Positions:
         self.shown = shown
         self.source = source  # absolute path to re-read the text from, when the text is gone
         self._text = text
-        self._found = found
+        self._found = _compact(found) if found is not None else None
         self._shape = shape  # the keys the data has, to check a quick scan of the text against
         self._scanned = False  # positions so far come from the quick scan (the usual keys only)
 
@@ -54,10 +54,10 @@ class Positions:
         for end in range(len(keypath), -1, -1):
             at = found.get(keypath[:end])
             if at is not None:
-                return Location(self.shown, *at)
+                return Location(self.shown, at >> 20, at & 0xFFFFF)
         return Location(self.shown)
 
-    def _positions(self, precise: bool = False) -> dict[KeyPath, tuple[int, int]]:
+    def _positions(self, precise: bool = False) -> dict[KeyPath, int]:
         if self._found is None or precise:
             text = self._text
             if text is None and self.source is not None:
@@ -72,9 +72,18 @@ class Positions:
             self._scanned = found is not None
             if found is None and text is not None:
                 found = _precise(text, self.shown)[0].positions
-            self._found = found or {}
-            self._text = text if self._scanned else None  # kept while a later look-up may need the builder
+            self._found = _compact(found or {})
+            # a later look-up that needs the builder reads the file again (text given in memory is kept)
+            self._text = None if self.source is not None else text
         return self._found
+
+
+_KEYPATHS: dict[KeyPath, KeyPath] = {}  # one tuple per distinct key path, shared by every file
+
+
+def _compact(found: dict[KeyPath, tuple[int, int]]) -> dict[KeyPath, int]:
+    """Positions as one integer each under shared key tuples: a 100,000-claim folder holds a million of them."""
+    return {_KEYPATHS.setdefault(key, key): (line << 20) | min(column, 0xFFFFF) for key, (line, column) in found.items()}
 
 
 @dataclass(frozen=True)
@@ -107,30 +116,44 @@ def display_path(path: Path) -> Path:
 
 def find_files(folder: Path) -> tuple[Path | None, list[Path], list[Problem]]:
     """topics.yaml and every other *.yaml/*.yml below `folder` (hidden folders skipped, sorted)."""
-    root = folder.resolve()
-    problems: list[Problem] = []
-    topics: Path | None = None
-    sources: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if not name.endswith((".yaml", ".yml")) or name.startswith("."):
+    topics, sources, outside = walk_folder(folder)
+    problems = [Problem(Location(display_path(Path(path))), "outside-folder",
+                        f"refusing a symlink that points outside the claims folder ({Path(path).resolve()})")
+                for path in outside]
+    return (Path(topics) if topics else None), [Path(path) for path in sources], problems
+
+
+def walk_folder(folder: Path) -> tuple[str | None, list[str], list[str]]:
+    """(topics.yaml, source files, symlinks leading outside) as path strings, in a stable order.
+
+    Plain strings and os.scandir: the cache runs this on every call, for ten thousand files.
+    """
+    root = os.path.realpath(folder)
+    topics: str | None = None
+    sources: list[str] = []
+    outside: list[str] = []
+    pending = [str(folder)]
+    while pending:
+        directory = pending.pop()
+        try:
+            entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+        except OSError:
+            continue
+        subfolders = []
+        for entry in entries:
+            if entry.name.startswith("."):
                 continue
-            path = Path(dirpath) / name
-            if path.is_symlink() and not _is_within(path.resolve(), root):
-                problems.append(
-                    Problem(
-                        Location(display_path(path)),
-                        "outside-folder",
-                        f"refusing a symlink that points outside the claims folder ({path.resolve()})",
-                    )
-                )
-                continue
-            if Path(dirpath) == folder and name == TOPICS_FILE:
-                topics = path
-            else:
-                sources.append(path)
-    return topics, sources, problems
+            if entry.is_dir(follow_symlinks=False):
+                subfolders.append(entry.path)
+            elif entry.name.endswith((".yaml", ".yml")):
+                if entry.is_symlink() and not _is_within(Path(os.path.realpath(entry.path)), Path(root)):
+                    outside.append(entry.path)
+                elif directory == str(folder) and entry.name == TOPICS_FILE:
+                    topics = entry.path
+                else:
+                    sources.append(entry.path)
+        pending.extend(reversed(subfolders))
+    return topics, sources, outside
 
 
 def _is_within(path: Path, root: Path) -> bool:
@@ -140,6 +163,7 @@ def _is_within(path: Path, root: Path) -> bool:
 def read_yaml(path: Path, text: str | None = None) -> tuple[YamlDoc | None, list[Problem]]:
     """Parse one file. Returns (None, problems) when nothing usable could be read."""
     shown = display_path(path)
+    on_disk = text is None  # text given in memory (an edit being validated) is not what the file holds
     if text is None:
         try:
             size = path.stat().st_size
@@ -153,7 +177,7 @@ def read_yaml(path: Path, text: str | None = None) -> tuple[YamlDoc | None, list
         if isinstance(decoded, Problem):
             return None, [decoded]
         text = decoded
-    return parse_yaml(text, shown, Path(os.path.abspath(path)))
+    return parse_yaml(text, shown, Path(os.path.abspath(path)) if on_disk else None)
 
 
 def decode_bytes(raw: bytes, shown: Path) -> str | Problem:
@@ -245,6 +269,7 @@ def _as_text(node: Any) -> bool:
 
 # What a quick scan must find in a claim file: its top-level keys, the keys of `source:` and each claim's keys.
 Shape = tuple[frozenset[str], frozenset[str], tuple[frozenset[str], ...]]
+_SHAPES: dict[Shape, Shape] = {}
 _KEY_LINE = re.compile(r"( *)(- +)?([A-Za-z_][\w-]*):(?=[ \t]|$)")
 
 
@@ -257,7 +282,8 @@ def _shape(data: dict[str, Any]) -> Shape | None:
         return None
     if not all(isinstance(claim, dict) for claim in claims):
         return None
-    return frozenset(data), frozenset(source), tuple(frozenset(claim) for claim in claims)
+    shape = (frozenset(data), frozenset(source), tuple(frozenset(claim) for claim in claims))
+    return _SHAPES.setdefault(shape, shape)  # files of one layout share one shape
 
 
 def _scan_block_style(text: str, shape: Shape) -> dict[KeyPath, tuple[int, int]] | None:

@@ -23,7 +23,7 @@ class ValueSyntaxError(ValueError):
     """A value, date or unit that cannot be read; the message says why."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Interval:
     """A set of numbers with each end open or closed; infinite ends are always open."""
 
