@@ -1,0 +1,137 @@
+"""The cache never answers for files that changed, survives corruption, and is rebuilt on version changes."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import claimtrack.cache as cache_module
+import claimtrack.dataset as dataset_module
+from claimtrack.cache import FileCache, OutputCache, folder_cache_dir
+from claimtrack.cli import app
+from claimtrack.dataset import load_folder
+from tests.conftest import ClaimsFactory, source
+
+runner = CliRunner()
+FILES = {
+    "a.yaml": source("a", 'topic: border-length\nvalue: "1,344 km"\nquote: q'),
+    "b.yaml": source("b", 'topic: border-length\nvalue: "1,374 km"\nquote: q'),
+}
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("CLAIMTRACK_CACHE_DIR", str(directory))
+    return directory
+
+
+def _values(folder: Path) -> set[str]:
+    result = runner.invoke(app, ["conflicts", "--dir", str(folder), "--format", "json", "--all"])
+    assert result.exit_code == 0, result.output
+    return {c["value"] for topic in json.loads(result.stdout)["conflicts"] for c in topic["claims"]}
+
+
+def _age(path: Path, seconds: float = 3600) -> None:
+    """Make a file look old, so that only its stat (not the racy-time rule) protects the cache."""
+    old = time.time() - seconds
+    os.utime(path, (old, old))
+
+
+def test_output_is_served_again_and_never_for_changed_files(make_claims: ClaimsFactory, cache_dir: Path) -> None:
+    folder = make_claims(files=FILES)
+    for path in folder.rglob("*.yaml"):
+        _age(path)
+    assert _values(folder) == {"1,344 km", "1,374 km"}
+    assert list(folder_cache_dir(folder).glob("out-*.pickle"))  # type: ignore[union-attr]
+    (folder / "b.yaml").write_text(FILES["b.yaml"].replace("1,374", "1,406"))  # same size, new content
+    assert _values(folder) == {"1,344 km", "1,406 km"}
+    (folder / "c.yaml").write_text(source("c", 'topic: border-length\nvalue: "1,200 km"\nquote: q'))
+    assert "1,200 km" in _values(folder)  # an added file changes the answer
+    (folder / "c.yaml").unlink()
+    assert "1,200 km" not in _values(folder)  # and so does a removed one
+
+
+def test_same_content_with_a_new_mtime_is_still_a_hit(make_claims: ClaimsFactory, cache_dir: Path) -> None:
+    folder = make_claims(files=FILES)
+    for path in folder.rglob("*.yaml"):
+        _age(path)
+    cache = OutputCache(folder, "key")
+    cache.put(list(folder.rglob("*.yaml")), "stdout", "stderr", 1)
+    assert cache.get() == ("stdout", "stderr", 1)
+    os.utime(folder / "a.yaml")  # touched, not changed: the hash decides
+    assert cache.get() == ("stdout", "stderr", 1)
+    (folder / "a.yaml").write_text(FILES["a.yaml"] + "# edited\n")
+    assert cache.get() is None
+
+
+def test_corrupt_cache_files_are_ignored(make_claims: ClaimsFactory, cache_dir: Path) -> None:
+    folder = make_claims(files=FILES)
+    expected = _values(folder)
+    for path in folder_cache_dir(folder).iterdir():  # type: ignore[union-attr]
+        path.write_bytes(b"\x80\x04 not a pickle")
+    assert _values(folder) == expected
+    for path in folder_cache_dir(folder).iterdir():  # type: ignore[union-attr]
+        path.write_bytes(b"")
+    assert _values(folder) == expected
+
+
+def test_file_cache_reuses_unchanged_files_only(make_claims: ClaimsFactory, cache_dir: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = make_claims(files=FILES)
+    for path in folder.rglob("*.yaml"):
+        _age(path)
+    first = load_folder(folder)
+    read: list[str] = []
+    original = dataset_module.read_source_file
+
+    def counting(path: Path, *args: object, **kwargs: object) -> object:
+        read.append(path.name)
+        return original(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dataset_module, "read_source_file", counting)
+    second = load_folder(folder)
+    assert read == [] and [c.id for c in second.claims] == [c.id for c in first.claims]
+    assert second.claims[0].location.line == first.claims[0].location.line
+    (folder / "b.yaml").write_text(FILES["b.yaml"].replace("1,374", "1,999"))
+    third = load_folder(folder)
+    assert read == ["b.yaml"]
+    assert {c.value for c in third.claims} == {"1,344 km", "1,999 km"}
+
+
+def test_registry_or_version_change_drops_file_entries(make_claims: ClaimsFactory, cache_dir: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = make_claims(files=FILES)
+    load_folder(folder)
+    topics = folder / "topics.yaml"
+    assert FileCache.open(folder, topics).entries  # type: ignore[union-attr]
+    monkeypatch.setattr(cache_module, "__version__", "0.0.0-other")
+    assert FileCache.open(folder, topics).entries == {}  # type: ignore[union-attr]
+    monkeypatch.undo()
+    monkeypatch.setenv("CLAIMTRACK_CACHE_DIR", str(cache_dir))
+    topics.write_text(topics.read_text().replace("unit: km", "unit: mi"))
+    assert FileCache.open(folder, topics).entries == {}  # type: ignore[union-attr]
+    dataset = load_folder(folder)  # re-read under the new registry: the values are now in miles
+    assert dataset.by_topic["border-length"][0].interval.low == pytest.approx(1343.5 / 1.609344)  # type: ignore[union-attr]
+
+
+def test_no_cache_setting_turns_it_off(make_claims: ClaimsFactory, cache_dir: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLAIMTRACK_NO_CACHE", "1")
+    folder = make_claims(files=FILES)
+    assert _values(folder) == {"1,344 km", "1,374 km"}
+    assert not cache_dir.exists()
+
+
+def test_unwritable_cache_dir_only_costs_speed(make_claims: ClaimsFactory, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file-not-dir"
+    blocker.write_text("x")
+    monkeypatch.setenv("CLAIMTRACK_CACHE_DIR", str(blocker / "cache"))
+    folder = make_claims(files=FILES)
+    assert _values(folder) == {"1,344 km", "1,374 km"}
