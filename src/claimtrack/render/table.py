@@ -11,6 +11,7 @@ from rich.text import Text
 from claimtrack.conflicts import Conflict, value_order
 from claimtrack.dataset import Claim, Topic
 from claimtrack.render import text
+from claimtrack.render.text import write_text
 from claimtrack.report import Report
 
 STATUS_STYLE = {"unresolved": "bold red", "disputed": "bold yellow", "resolved": "green", "ok": "dim"}
@@ -223,10 +224,14 @@ def sources(report: Report, console: Console) -> None:
 
 def check(report: Report, console: Console) -> None:
     """One line per problem (path:line:col: severity: message [code]), then a summary."""
-    for problem in report.problems:
-        style = "red" if problem.severity == "error" else "yellow"
-        console.print(Text.assemble((str(problem.location), "bold"), ": ", (problem.severity, style), ": ",
-                                    problem.message, (f" [{problem.code}]", "dim")), soft_wrap=True)
+    if not console.is_terminal:  # a log or a pipe: plain lines, written at once (rich styling costs ~0.3 ms a line)
+        if report.problems:
+            write_text(console, "\n".join(str(problem) for problem in report.problems))
+    else:
+        for problem in report.problems:
+            style = "red" if problem.severity == "error" else "yellow"
+            console.print(Text.assemble((str(problem.location), "bold"), ": ", (problem.severity, style), ": ",
+                                        problem.message, (f" [{problem.code}]", "dim")), soft_wrap=True)
     errors = len(report.errors)
     warnings = len(report.problems) - errors
     claims = len(report.dataset.claims)
