@@ -10,7 +10,8 @@ runs: `claimtrack.report.analyze(folder, check=True)` and every renderer of `che
 `rich.console.Console(file=io.StringIO())`. With `--views all` the conflicts, show, topics and sources
 renderers run too. Any exception is a crash; so is an iteration that takes longer than `--timeout`
 seconds. Each crashing input is saved under OUT/SIGNATURE/ (the whole folder, the mutated file and the
-traceback), at most `--keep` per signature.
+traceback), at most `--keep` per signature. The loader's cache (when claimtrack has one) is kept in each
+worker's temporary folder unless CLAIMTRACK_CACHE_DIR is set, so it is exercised without touching the user's.
 
 Iteration i is fully determined by (seed, i): `--replay I` re-runs one iteration and prints what happened, so
 a crash is reproduced without the campaign. The summary (iterations, time, crashes by signature) is printed
@@ -33,6 +34,7 @@ import tempfile
 import time
 import traceback
 from pathlib import Path
+from typing import Any
 
 # --------------------------------------------------------------------------- the valid base folder
 
@@ -465,7 +467,9 @@ def splice(rng: random.Random, data: bytes) -> bytes:
 
 def amplify(rng: random.Random, data: bytes) -> bytes:
     """Many copies of one line, or a deep or wide structure: stresses the limits."""
-    roll = rng.randrange(4)
+    roll = rng.randrange(5)
+    if roll == 4:  # compact nested sequences: "- - - … x", two bytes a level
+        return data + b"nested:\n  " + b"- " * rng.choice((10, 65, 1000, 30000)) + b"x\n"
     if roll == 0:
         span = _pick_line(rng, data)
         if span is None:
@@ -548,10 +552,10 @@ def run_views(folder: Path, views: str) -> None:
 
 
 def signature(error: BaseException) -> str:
-    """Exception type and the innermost claimtrack frame: one signature per bug, not per input."""
+    """Exception type and the innermost claimtrack function: one signature per bug, not per input."""
     frames = traceback.extract_tb(error.__traceback__)
     ours = [f for f in frames if "claimtrack" in f.filename and "fuzz_check" not in f.filename] or frames
-    where = f"{Path(ours[-1].filename).name}:{ours[-1].lineno}" if ours else "?"
+    where = f"{Path(ours[-1].filename).name}:{ours[-1].name}" if ours else "?"  # function, not line: src moves
     return f"{type(error).__name__}@{where}"
 
 
@@ -590,15 +594,19 @@ def save_crash(out: Path, seed: int, iteration: int, sig: str, trace: str) -> Pa
 
 
 def worker(args: tuple[int, int, int, int, str, float, str, int]) -> dict[str, object]:
-    index, jobs, seed, iterations, views, timeout, out, keep = args
+    index, jobs, seed, iterations, views, timeout, out, keep = args[:8]
     signal.signal(signal.SIGALRM, _on_alarm)
     folder = Path(tempfile.mkdtemp(prefix=f"claimtrack-fuzz-{index}-")) / "claims"
+    os.environ.setdefault("CLAIMTRACK_CACHE_DIR", str(folder.parent / "cache"))  # the loader's cache, if any
     write_base(folder)
     crashes: dict[str, list[int]] = {}
     slowest = (0.0, -1)
     started = time.perf_counter()
+    current = Path(out) / f".worker-{index}.current"
     try:
-        for iteration in range(index, iterations, jobs):
+        first = args[8] if len(args) > 8 else index
+        for iteration in range(first, iterations, jobs):
+            current.write_text(str(iteration), encoding="utf-8")  # read back if the process dies of a signal
             began = time.perf_counter()
             found = run_one(folder, seed, iteration, views, timeout)
             took = time.perf_counter() - began
@@ -607,9 +615,11 @@ def worker(args: tuple[int, int, int, int, str, float, str, int]) -> dict[str, o
             if found is not None:
                 sig, trace = found
                 crashes.setdefault(sig, []).append(iteration)
+                with (Path(out) / f".worker-{index}.crashes").open("a", encoding="utf-8") as log:
+                    log.write(f"{sig}\t{iteration}\n")  # survives the process, should a later input kill it
                 if len(crashes[sig]) <= keep:
                     save_crash(Path(out), seed, iteration, sig, trace)
-            done = iteration // jobs + 1
+            done = (iteration - first) // jobs + 1
             if index == 0 and done % 5000 == 0:
                 rate = done / (time.perf_counter() - started)
                 total = sum(len(v) for v in crashes.values())
@@ -617,6 +627,71 @@ def worker(args: tuple[int, int, int, int, str, float, str, int]) -> dict[str, o
     finally:
         shutil.rmtree(folder.parent, ignore_errors=True)
     return {"crashes": crashes, "slowest": slowest, "seconds": time.perf_counter() - started}
+
+
+def _child(queue: Any, task: tuple[Any, ...]) -> None:
+    queue.put((task[0], worker(task)))
+
+
+def _run_workers(args: argparse.Namespace) -> tuple[list[dict[str, object]], list[tuple[str, int]]]:
+    """One process per job. A process killed by a signal (a segfault in a native parser) is a crash of the
+    iteration it was running: it is recorded and saved, and that job resumes after it in a new process."""
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    results: list[dict[str, object]] = []
+    hard: list[tuple[str, int]] = []
+    pending = {i: i for i in range(args.jobs)}  # job -> first iteration still to run
+    while pending:
+        processes = {}
+        for job, start in pending.items():
+            task = (job, args.jobs, args.seed, args.iterations, args.views, args.timeout, str(args.out), args.keep)
+            process = context.Process(target=_child, args=(queue, _shifted_task(task, start)))
+            process.start()
+            processes[job] = process
+        finished: dict[int, dict[str, object]] = {}
+        while len(finished) < len(processes):
+            try:
+                job, result = queue.get(timeout=1)
+                finished[job] = result
+            except Exception:  # noqa: BLE001 — queue.Empty: see whether a process died
+                dead = [j for j, p in processes.items() if j not in finished and p.exitcode not in (None, 0)]
+                for j in dead:
+                    finished[j] = {"died": processes[j].exitcode}
+        pending = {}
+        for job, result in finished.items():
+            processes[job].join()
+            if "died" in result:
+                current = Path(args.out) / f".worker-{job}.current"
+                iteration = int(current.read_text(encoding="utf-8"))
+                sig = f"signal{-int(result['died'])}@native"  # type: ignore[call-overload]
+                hard.append((sig, iteration))
+                save_crash(Path(args.out), args.seed, iteration, sig,
+                           f"the process died of signal {-int(result['died'])}")  # type: ignore[call-overload]
+                if iteration + args.jobs < args.iterations:
+                    pending[job] = iteration + args.jobs
+            else:
+                results.append(result)
+    return results, hard
+
+
+def _shifted_task(task: tuple[Any, ...], start: int) -> tuple[Any, ...]:
+    """A worker task that starts at iteration `start` (same job, same stride)."""
+    return (*task, start)
+
+
+def _revision() -> str:
+    """The commit of the code under test, with '+dirty' when src/ has uncommitted changes."""
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True,
+                              timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"], cwd=root, capture_output=True,
+                               text=True, timeout=10).stdout.strip()
+    except OSError:
+        return "unknown"
+    return f"{head}+dirty" if dirty else head or "unknown"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -635,6 +710,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.replay is not None:
         signal.signal(signal.SIGALRM, _on_alarm)
         folder = Path(tempfile.mkdtemp(prefix="claimtrack-replay-")) / "claims"
+        os.environ.setdefault("CLAIMTRACK_CACHE_DIR", str(folder.parent / "cache"))
         write_base(folder)
         name, data, mutations, second, _ = plan(args.seed, args.replay)
         print(f"iteration {args.replay}: {name}{', ' + second if second else ''}: {', '.join(mutations)}")
@@ -645,27 +721,26 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if found is None else 1
 
     args.out.mkdir(parents=True, exist_ok=True)
+    for stale in args.out.glob(".worker-*"):
+        stale.unlink()
     started = time.perf_counter()
-    tasks = [(i, args.jobs, args.seed, args.iterations, args.views, args.timeout, str(args.out), args.keep)
-             for i in range(args.jobs)]
-    if args.jobs == 1:
-        results = [worker(tasks[0])]
-    else:
-        with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
-            results = pool.map(worker, tasks)
+    results, hard = _run_workers(args)
     elapsed = time.perf_counter() - started
     crashes: dict[str, list[int]] = {}
-    for result in results:
-        for sig, iterations in result["crashes"].items():  # type: ignore[union-attr]
-            crashes.setdefault(sig, []).extend(iterations)
-    slowest = max(result["slowest"] for result in results)  # type: ignore[type-var]
+    for sig, iteration in hard:
+        crashes.setdefault(sig, []).append(iteration)
+    for log in sorted(args.out.glob(".worker-*.crashes")):
+        for row in log.read_text(encoding="utf-8").splitlines():
+            sig, iteration = row.split("\t")
+            crashes.setdefault(sig, []).append(int(iteration))
+    slowest = max((result["slowest"] for result in results), default=(0.0, -1))  # type: ignore[type-var]
     summary = {
         "seed": args.seed, "iterations": args.iterations, "jobs": args.jobs, "views": args.views,
         "seconds": round(elapsed, 1), "iterations_per_second": round(args.iterations / elapsed, 1),
         "crashing_iterations": sum(len(v) for v in crashes.values()),
         "signatures": {sig: {"count": len(its), "first": sorted(its)[:5]} for sig, its in sorted(crashes.items())},
         "slowest_iteration": {"seconds": round(slowest[0], 3), "iteration": slowest[1]},
-        "python": sys.version.split()[0], "cpus": os.cpu_count(),
+        "python": sys.version.split()[0], "cpus": os.cpu_count(), "revision": _revision(),
         "corpus_sha256": hashlib.sha256(json.dumps(BASE, sort_keys=True).encode()).hexdigest()[:16],
     }
     (args.out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")

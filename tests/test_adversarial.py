@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,14 @@ from claimtrack.loader import MAX_FILE_BYTES
 CORPUS = Path(__file__).parent / "adversarial"
 LIMIT_SECONDS = 5.0
 
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The cache of every command run here goes to a folder of this module's own (subprocesses inherit it)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CLAIMTRACK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        yield
 
 def _copy(case: str, tmp_path: Path) -> Path:
     """The case's claims folder copied into tmp_path (symlinks kept as links); returns tmp_path."""
@@ -90,8 +99,16 @@ def test_tags_never_build_objects(tmp_path: Path) -> None:
     assert not (cwd / "claims" / "PWNED").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="bug in values.py (see test_regressions.py::test_huge_number_is_an_"
-                   "invalid_value): a 400-digit value ends in 'internal error: OverflowError', exit 2, no file name")
+def test_compact_nesting_is_refused(tmp_path: Path) -> None:
+    cwd = _copy("deep-nesting", tmp_path)
+    for path in (cwd / "claims").glob("deep*.yaml"):
+        path.unlink()
+    (cwd / "claims" / "compact.yaml").write_text("source: {title: compact}\nclaims:\n  " + "- " * 20000 + "x\n",
+                                                encoding="utf-8")
+    done, took = run_check(cwd)
+    assert_reported(done, took, [("compact.yaml", 3, "too-deep")])
+
+
 def test_huge_number_is_reported(tmp_path: Path) -> None:
     done, took = run_check(_copy("huge-number", tmp_path))
     assert_reported(done, took, [("huge.yaml", 9, "invalid-value")])

@@ -15,6 +15,7 @@ import claimtrack.dataset as dataset_module
 from claimtrack.cache import FileCache, OutputCache, folder_cache_dir
 from claimtrack.cli import app
 from claimtrack.dataset import load_folder
+from claimtrack.report import analyze
 from tests.conftest import ClaimsFactory, source
 
 runner = CliRunner()
@@ -86,7 +87,7 @@ def test_file_cache_reuses_unchanged_files_only(make_claims: ClaimsFactory, cach
     folder = make_claims(files=FILES)
     for path in folder.rglob("*.yaml"):
         _age(path)
-    first = load_folder(folder)
+    first = analyze(folder).dataset
     read: list[str] = []
     original = dataset_module.read_source_file
 
@@ -95,11 +96,11 @@ def test_file_cache_reuses_unchanged_files_only(make_claims: ClaimsFactory, cach
         return original(path, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(dataset_module, "read_source_file", counting)
-    second = load_folder(folder)
+    second = analyze(folder).dataset
     assert read == [] and [c.id for c in second.claims] == [c.id for c in first.claims]
     assert second.claims[0].location.line == first.claims[0].location.line
     (folder / "b.yaml").write_text(FILES["b.yaml"].replace("1,374", "1,999"))
-    third = load_folder(folder)
+    third = analyze(folder).dataset
     assert read == ["b.yaml"]
     assert {c.value for c in third.claims} == {"1,344 km", "1,999 km"}
 
@@ -107,7 +108,7 @@ def test_file_cache_reuses_unchanged_files_only(make_claims: ClaimsFactory, cach
 def test_registry_or_version_change_drops_file_entries(make_claims: ClaimsFactory, cache_dir: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     folder = make_claims(files=FILES)
-    load_folder(folder)
+    analyze(folder)
     topics = folder / "topics.yaml"
     assert FileCache.open(folder, topics).entries  # type: ignore[union-attr]
     monkeypatch.setattr(cache_module, "__version__", "0.0.0-other")

@@ -21,9 +21,11 @@ import math
 import re
 import tempfile
 from datetime import date, timedelta
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -47,9 +49,18 @@ SCALES = {
 }
 scale_names = st.sampled_from(sorted(SCALES))
 
+@pytest.fixture(autouse=True, scope="module")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The loader's cache goes to a folder of this module's own, not the user's cache directory."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CLAIMTRACK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
 # --------------------------------------------------------------------------- known bugs (see test_regressions.py)
 
 _HUGE_WHOLE = re.compile(r"\d[\d,  ]*\d|\d")
+_NON_CANONICAL_INT = re.compile(r"(?<![\w.])[-+]?(0[xXoObB][0-9a-fA-F_]*|0\d|\+\d|-0(?![.\d])|\d+_)")
 
 
 def known_bug(text: str) -> str | None:
@@ -57,6 +68,10 @@ def known_bug(text: str) -> str | None:
     digits = "".join(_HUGE_WHOLE.findall(text)).replace(",", "").replace(" ", "")
     if re.search(r"\d{300,}", text.replace(",", "").replace(" ", "")) or len(digits) >= 300:
         return "test_huge_number_is_an_invalid_value"  # OverflowError, or an interval of (inf, inf)
+    if re.search(r"\d{4300,}", text):
+        return "test_integer_of_five_thousand_digits_is_read_as_text"  # ValueError from str(int) in the fast path
+    if _NON_CANONICAL_INT.search(text):
+        return "test_fast_path_reads_the_data_as_written"  # yaml-rs rewrites 0x10, 0o17, 1_000, 007, +7, -0
     lowered = text.lower()
     if re.search(r"\b0000s?\b|\b000\ds\b", lowered) or re.search(r"winter\W*0*1\b", lowered):
         return "test_season_or_decade_at_the_calendar_edge_is_an_invalid_date"  # ValueError from datetime
@@ -503,3 +518,78 @@ def test_load_folder_with_an_arbitrary_topics_file_gives_located_problems(topics
 def test_load_folder_of_yamlish_text_gives_located_problems(text: str) -> None:
     assume(not known_bug(text))
     load_checked({"topics.yaml": TOPICS, "a.yaml": text})
+
+
+# --------------------------------------------------------------------------- the fast and the positional path agree
+
+# A first line with characters the fast (yaml-rs) path leaves to the positional builder; it moves every line by one.
+FORCE_BUILDER = "# ! & *\n"
+
+
+def _shifted(problems: list[Problem] | tuple[Problem, ...], by: int, name: str = "x.yaml") -> list[tuple[object, ...]]:
+    """Problems as comparable tuples, with the lines of file `name` moved up by `by`."""
+    return sorted((p.code, p.location.path.name,
+                   p.location.line - by if p.location.line is not None and p.location.path.name == name
+                   else p.location.line,
+                   p.location.column, re.sub(r"/tmp[^\s:]*/claims/", "CLAIMS/", re.sub(r"line \d+", "line N", p.message)))
+                  for p in problems)
+
+
+@FAST
+@given(st.one_of(yaml_documents, yamlish))
+def test_fast_and_positional_paths_read_the_same_data(text: str) -> None:
+    """The loader has two ways to read a file; what they read must not depend on an unrelated comment."""
+    assume(not known_bug(text))
+    assume(not text.startswith(("\ufeff", "%", "---")))  # what must stay first in a file
+    first, first_problems = parse_yaml(text, Path("x.yaml"))
+    second, second_problems = parse_yaml(FORCE_BUILDER + text, Path("x.yaml"))
+    assert (first is None) == (second is None)
+    if first is not None and second is not None:
+        assert first.data == second.data
+    assert _shifted(first_problems, 0) == _shifted(second_problems, 1)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(claim_shaped().map(lambda d: dump(d, False, True)))
+def test_fast_and_positional_paths_locate_problems_alike(text: str) -> None:
+    """Same problems at the same lines whichever path read the file (positions come from a scan or the builder)."""
+    assume(not known_bug(text))
+    found = []
+    for shift, variant in ((0, text), (1, FORCE_BUILDER + text)):
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp) / "claims"
+            folder.mkdir()
+            (folder / "topics.yaml").write_text(TOPICS, encoding="utf-8")
+            (folder / "a.yaml").write_text(variant, encoding="utf-8")
+            report = analyze(folder, check=True)
+            found.append(_shifted(report.problems, shift, "a.yaml"))
+    assert found[0] == found[1]
+
+
+# --------------------------------------------------------------------------- Interval.intersects
+
+ends = st.one_of(st.integers(-5, 5).map(float), st.sampled_from([-math.inf, math.inf]))
+
+
+@st.composite
+def intervals(draw: st.DrawFn) -> Interval:
+    low, high = sorted((draw(ends), draw(ends)))
+    return Interval(low, high, draw(st.booleans()), draw(st.booleans()))
+
+
+def _meet(a: Interval, b: Interval) -> bool:
+    """The definition: the larger low end and the smaller high end leave a point (open ends excluded)."""
+    low = max(a.low, b.low)
+    low_open = (a.low == low and a.low_open) or (b.low == low and b.low_open)
+    high = min(a.high, b.high)
+    high_open = (a.high == high and a.high_open) or (b.high == high and b.high_open)
+    return low < high or (low == high and not low_open and not high_open)
+
+
+@FAST
+@given(intervals(), intervals())
+def test_intersects_is_symmetric_and_matches_the_definition(a: Interval, b: Interval) -> None:
+    assert_well_formed(a)
+    assert a.intersects(b) == b.intersects(a) == _meet(a, b)
+    if a.intersects(b):
+        assert a.gap(b) == 0 or math.isnan(a.gap(b))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,8 +51,16 @@ def folder_cache_dir(folder: Path) -> Path | None:
 
 
 def file_hash(path: Path) -> str | None:
+    """The content hash of a regular file no larger than claimtrack reads at all; None for anything else
+    (a device or a pipe is never opened: opening a FIFO would block)."""
+    from claimtrack.loader import MAX_FILE_BYTES
+
     try:
-        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+            return None
+        with open(path, "rb") as handle:
+            return hashlib.blake2b(handle.read(MAX_FILE_BYTES + 1), digest_size=16).hexdigest()
     except OSError:
         return None
 
@@ -148,8 +157,10 @@ class FileCache:
         self.changed = True
 
     def save(self) -> None:
+        """Write the entries if anything changed; they carry whatever positions were looked up so far."""
         if self.changed:
             _save(self.store, {"registry": self.registry, "entries": self.entries, "written_at": time.time()})
+            self.changed = False
 
 
 class OutputCache:

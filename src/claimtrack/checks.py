@@ -99,10 +99,13 @@ def unverified_quotes(given: CheckInput) -> Iterable[Problem]:
     for source in given.dataset.sources.values():
         if source.text is None:
             continue
-        try:
-            document = source.text.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
-            reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
+        root = given.dataset.folder.resolve()
+        if root not in source.text.resolve().parents:
+            yield Problem(source.text_location or source.location, "outside-folder",
+                          f"text {source.text} is outside the claims folder: keep text copies inside it")
+            continue
+        document, reason = _read_text_copy(source.text)
+        if document is None:
             yield Problem(source.text_location or source.location, "missing-text",
                           f"cannot read text {display_path(source.text)}: {reason}")
             continue
@@ -111,6 +114,27 @@ def unverified_quotes(given: CheckInput) -> Iterable[Problem]:
             quote = " ".join(_normal_quotes(claim.quote).split())
             if quote and quote.casefold() not in flat.casefold():
                 yield _quote_problem(claim, quote, flat, starts, source.text)
+
+
+MAX_TEXT_BYTES = 50 * 1024 * 1024  # a document's text copy; larger is not a document but an accident
+
+
+def _read_text_copy(path: Path) -> tuple[str | None, str]:
+    """A source's text copy, if it is a readable regular UTF-8 file of sensible size (devices and pipes are
+    never opened)."""
+    import stat
+
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return None, "it is not a regular file"
+        if info.st_size > MAX_TEXT_BYTES:
+            return None, f"it is {info.st_size:,} bytes, above the {MAX_TEXT_BYTES:,}-byte limit for a text copy"
+        return path.read_text(encoding="utf-8-sig"), ""
+    except OSError as error:
+        return None, error.strerror or str(error)
+    except UnicodeDecodeError:
+        return None, "it is not UTF-8 text"
 
 
 _QUOTE_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from claimtrack.errors import ClaimtrackError, Location, Problem
+from claimtrack.errors import ClaimtrackError, Location, Problem, reduce_by_slots
 from claimtrack.loader import TOPICS_FILE, KeyPath, Positions, YamlDoc, display_path, find_files, read_yaml
 from claimtrack.models import ClaimSpec, SourceSpec, StructuredValue, TopicSpec, did_you_mean, validate
 from claimtrack.units import lookup_unit
@@ -76,6 +76,8 @@ class Source:
     path: Path  # the source file, as shown
     positions: Positions = field(repr=False, compare=False)
 
+    __reduce__ = reduce_by_slots
+
     @property
     def location(self) -> Location:
         return self.positions.location(("source",))
@@ -103,6 +105,8 @@ class Claim:
     positions: Positions = field(repr=False, compare=False)
     keypath: KeyPath = ()  # where the claim is in its file: ("claims", index)
 
+    __reduce__ = reduce_by_slots
+
     # Locations are looked up only when shown: most claims never need theirs (see loader.Positions).
     @property
     def location(self) -> Location:
@@ -126,6 +130,7 @@ class Dataset:
     problems: tuple[Problem, ...]
     by_topic: dict[str, tuple[Claim, ...]] = field(default_factory=dict)
     files: tuple[Path, ...] = ()  # every file read, as displayed
+    cache: FileCache | None = field(default=None, repr=False, compare=False)
 
 
 def find_claims_folder(explicit: Path | None, start: Path | None = None) -> Path:
@@ -165,14 +170,12 @@ def load_folder(folder: Path, overrides: Mapping[Path, str] | None = None) -> Da
             if cache:
                 cache.put(path, result)
         _merge(result, sources, claims, problems)
-    if cache:
-        cache.save()
     by_topic: dict[str, list[Claim]] = {key: [] for key in topics}
     for claim in claims:
         by_topic.setdefault(claim.topic, []).append(claim)
     files = tuple(display_path(p) for p in ([topics_path] if topics_path else []) + source_paths)
     return Dataset(folder, topics, sources, tuple(claims), tuple(problems),
-                   {key: tuple(group) for key, group in by_topic.items()}, files)
+                   {key: tuple(group) for key, group in by_topic.items()}, files, cache)
 
 
 def _file_cache(folder: Path, topics_path: Path | None) -> FileCache | None:

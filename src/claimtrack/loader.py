@@ -224,6 +224,16 @@ _NOT_YAML_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\
 _EXPLICIT_KEY = re.compile(r"(?:^|[\s{\[,])\?|[{\[,][ \t]*[|>]", re.MULTILINE)  # also "{|": a block indicator in flow
 
 
+# Deep nesting (compact "- - - …", many open brackets on a line, deep indentation): the Rust parser recurses
+# and can overflow its stack; the builder refuses it with a line instead (MAX_DEPTH).
+_DEEP = re.compile(r"(?:-[ \t]+){16}|(?:[\[{][^\]}\n]*){16}|^ {128}", re.MULTILINE)
+# A plain integer not written the plain way ("007", "+7", "1_000", "0x10", "-0"): the Rust parser would give the
+# number, and its digits are not what the file says; the builder keeps the text as written.
+_NON_CANONICAL_INTEGER = re.compile(
+    r"(?:^|[\s,\[{:])[-+]?(?:0[0-9_]|0[xXoObB]|[1-9][0-9]*_|(?<=[-+])[0-9])[0-9a-fA-F_]*[ \t]*(?:$|[,\]}#])|"
+    r"(?:^|[\s,\[{:])[-+]0[ \t]*(?:$|[,\]}#])", re.MULTILINE)
+
+
 def _fast_parse(text: str) -> dict[str, Any] | None:
     """The document's data through the Rust parser (yaml-rs), or None when the positional builder must
     read it: tags, anchors, several documents, characters YAML forbids, duplicate keys, every error (so
@@ -236,7 +246,9 @@ def _fast_parse(text: str) -> dict[str, Any] | None:
         return None
     if any(mark in text for mark in ("!", "&", "*", "---", "...", "\t", "<<", "\u2028", "\u2029", "\x85", "\ufeff")):
         return None
-    if _NOT_YAML_CHARACTER.search(text) or _EXPLICIT_KEY.search(text):
+    if _NOT_YAML_CHARACTER.search(text) or _EXPLICIT_KEY.search(text) or _DEEP.search(text):
+        return None
+    if _NON_CANONICAL_INTEGER.search(text):
         return None
     try:
         data = yaml_rs.loads(text, parse_datetime=False)
@@ -261,6 +273,8 @@ def _as_text(node: Any) -> bool:
             if isinstance(value, bool) or isinstance(value, float):
                 return False
             if isinstance(value, int):
+                if abs(value).bit_length() > 256:
+                    return False  # a number of 80+ digits: rare enough to leave to the builder (and str() limits)
                 current[key] = str(value)
             elif isinstance(value, (dict, list)):
                 pending.append((value, depth + 1))
@@ -361,6 +375,8 @@ def _precise(text: str, shown: Path) -> tuple[_Builder, list[Problem]]:
     except yaml.YAMLError as error:
         first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
         return builder.fail(Problem(Location(shown), "yaml-syntax", f"YAML error: {first_line}"))
+    except UnicodeError:  # text that no file could hold (a lone surrogate): only reachable from memory
+        return builder.fail(Problem(Location(shown), "yaml-syntax", "text that is not valid Unicode"))
     return builder, builder.problems
 
 

@@ -55,4 +55,6 @@ def analyze(folder: Path, *, check: bool = False, only: Iterable[Path] | None = 
         problems = run_checks(dataset, conflicts)
         if only is not None:
             problems = limit_to_files(problems, only)
+    if dataset.cache is not None:
+        dataset.cache.save()  # after the checks: the entries carry the positions they looked up
     return Report(dataset, conflicts, tuple(problems))

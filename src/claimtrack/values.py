@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 
+from claimtrack.errors import reduce_by_slots
 from claimtrack.units import SPELLINGS, Unit, describe_dimension, lookup_unit
 
 INF = math.inf
@@ -31,6 +32,8 @@ class Interval:
     high: float
     low_open: bool = False
     high_open: bool = False
+
+    __reduce__ = reduce_by_slots
 
     def __post_init__(self) -> None:
         if math.isnan(self.low) or math.isnan(self.high) or self.low > self.high:
@@ -328,6 +331,8 @@ class QuantityScale:
 def parse_widening(text: str, scale: QuantityScale | None = None) -> Widening:
     """`approx:` / `tolerance:` — '10%' (relative), '5 km' (absolute, in the topic's unit), or '0'."""
     cleaned = _clean(str(text))
+    if not cleaned:
+        raise ValueSyntaxError("empty: write a share such as '10%' or an amount such as '5 km'")
     match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*%", cleaned)
     if match:
         return Widening(relative=float(match.group(1)) / 100)
@@ -347,9 +352,17 @@ def parse_quantity(text: str, scale: QuantityScale) -> Interval:
     if not cleaned:
         raise ValueSyntaxError("empty value")
     try:
-        return _parse_quantity(cleaned, scale)
+        interval = _parse_quantity(cleaned, scale)
     except ValueSyntaxError as error:
         raise ValueSyntaxError(f"cannot read {text.strip()!r}: {error}") from None
+    except OverflowError:
+        raise ValueSyntaxError(f"cannot read {text.strip()[:40]!r}…: the number is too large") from None
+    if math.isinf(interval.low) and math.isinf(interval.high) and interval.low == interval.high:
+        raise ValueSyntaxError(f"cannot read {text.strip()[:40]!r}…: the number is too large")
+    if (not math.isinf(interval.low) and abs(interval.low) > 1e300) or (
+            not math.isinf(interval.high) and abs(interval.high) > 1e300):
+        raise ValueSyntaxError(f"cannot read {text.strip()[:40]!r}…: the number is too large")
+    return interval
 
 
 def _phrase_pattern(phrases: list[tuple[str, str]]) -> tuple[re.Pattern[str], dict[str, str]]:
@@ -552,6 +565,8 @@ def parse_date(text: str) -> Interval:
         return _parse_date(cleaned)
     except ValueSyntaxError as error:
         raise ValueSyntaxError(f"cannot read date {text.strip()!r}: {error}") from None
+    except (ValueError, OverflowError):  # a season or decade that starts or ends outside years 1–9999
+        raise ValueSyntaxError(f"cannot read date {text.strip()!r}: it falls outside the years 1–9999") from None
 
 
 def span_interval(first: date, last: date) -> Interval:
@@ -727,8 +742,11 @@ def _split(first: date, last: date, parts: int) -> list[Span]:
 
 
 def format_day(ordinal: float) -> str | None:
-    """An interval end as an ISO date (None when unbounded)."""
-    return None if math.isinf(ordinal) else date.fromordinal(int(ordinal)).isoformat()
+    """An interval end as an ISO date (None when unbounded; a tolerance may reach past the calendar's ends,
+    which are shown as its first and last day)."""
+    if math.isinf(ordinal):
+        return None
+    return date.fromordinal(min(max(int(ordinal), 1), date.max.toordinal())).isoformat()
 
 
 # --------------------------------------------------------------------------- text and booleans
