@@ -99,8 +99,8 @@ def _serve(claims_dir: Path | None, key: str, body: Callable[[Report, Console, C
         sys.stderr.write(hit[1])
         raise typer.Exit(hit[2])
     report = analyze(folder, check=check, only=only)
-    captured = [Console(file=io.StringIO(), width=c.width, color_system=c.color_system, force_terminal=c.is_terminal,
-                        no_color=c.no_color, highlight=False) for c in (out, err)]
+    captured = [Console(file=io.StringIO(), width=c.width, color_system=c.color_system,  # type: ignore[arg-type]
+                        force_terminal=c.is_terminal, no_color=c.no_color, highlight=False) for c in (out, err)]
     try:
         code = body(report, captured[0], captured[1])
     except ClaimtrackError as error:

@@ -6,7 +6,7 @@ number and `published: 2025-06-01` as a date, which claimtrack reads as text, so
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from claimtrack.models import SourceType
 
@@ -70,7 +70,7 @@ def json_schemas() -> dict[str, dict[str, Any]]:
         "author": {"anyOf": [{"type": "string"}, _NAMES]},
         "published": _DATE,
         "url": {"type": "string"},
-        "type": {"enum": list(SourceType.__args__)},
+        "type": {"enum": list(get_args(SourceType))},
         "text": {"type": "string"},
         "note": {"type": "string"},
     }, ["title"], "The document.")
