@@ -34,7 +34,7 @@ import tempfile
 import time
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 # --------------------------------------------------------------------------- the valid base folder
 
@@ -733,7 +733,7 @@ def main(argv: list[str] | None = None) -> int:
         for row in log.read_text(encoding="utf-8").splitlines():
             sig, iteration = row.split("\t")
             crashes.setdefault(sig, []).append(int(iteration))
-    slowest = max((result["slowest"] for result in results), default=(0.0, -1))  # type: ignore[type-var]
+    slowest = max((cast(tuple[float, int], result["slowest"]) for result in results), default=(0.0, -1))
     summary = {
         "seed": args.seed, "iterations": args.iterations, "jobs": args.jobs, "views": args.views,
         "seconds": round(elapsed, 1), "iterations_per_second": round(args.iterations / elapsed, 1),

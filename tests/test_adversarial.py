@@ -67,7 +67,7 @@ def assert_reported(done: subprocess.CompletedProcess[str], took: float, expecte
 
 # --------------------------------------------------------------------------- hostile input: exit 1, located
 
-HOSTILE = {
+HOSTILE: dict[str, list[tuple[str, int | None, str]]] = {
     # case: [(file, line or None for a whole-file problem, code)]
     "yaml-syntax": [("broken.yaml", 7, "yaml-syntax")],
     "yaml-tag": [("evil.yaml", 3, "yaml-tag")],

@@ -1,8 +1,9 @@
 """Regression tests for the crashes and gaps found by the fuzz campaign (benchmarks/fuzz_check.py), the
 property tests (tests/test_properties.py) and the adversarial corpus. docs/reliability.md lists each finding.
 
-Each test states what the contract wants. A test marked xfail(strict=True) would pin a bug still in src/: it fails
-today, and turns into an error (XPASS) the day the bug is fixed, so that the mark is then removed.
+Each test states what the contract wants and says what found the bug. Every bug here is fixed (most in 580bbae);
+a new one gets its test first, marked xfail(strict=True) while the bug is in src/, so that the fix turns it
+into an XPASS error and the mark is removed.
 """
 
 from __future__ import annotations
@@ -118,8 +119,8 @@ def test_parse_yaml_of_a_lone_surrogate_is_a_problem() -> None:
                                                ("1_000", "1_000"), ("007", "007"), ("+7", "+7"), ("-0", "-0")])
 def test_fast_path_reads_the_data_as_written(written: str, kept: str) -> None:
     # found by: tests/test_properties.py::test_fast_and_positional_paths_read_the_same_data.
-    # decisions.md: "every scalar is read as text: `1.50` keeps its precision". Today `value: 0x10` in a km
-    # topic passes as 16 km, while the same line in a file with a `!` in a comment is an invalid-value.
+    # decisions.md: "every scalar is read as text: `1.50` keeps its precision". Before 580bbae `value: 0x10` in
+    # a km topic passed as 16 km, while the same line in a file with a `!` in a comment was an invalid-value.
     doc, problems = parse_yaml(f"value: {written}\n", Path("x.yaml"))
     assert doc is not None and problems == []
     assert doc.data == {"value": kept}
@@ -208,3 +209,85 @@ def test_file_above_the_size_limit_is_not_read_by_the_cache(tmp_path: Path) -> N
                            str(folder)], capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 1, done.stderr
     assert "[file-too-large]" in done.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_fifo_in_the_claims_folder_is_not_opened(tmp_path: Path) -> None:
+    # found while re-verifying docs/security.md after 580bbae. Low risk (git cannot carry a FIFO), but a
+    # command must never hang: the contract wants a located problem (unreadable-file) and exit 1.
+    folder = _folder(tmp_path, "topics:\n  t: {title: T}\n", {})
+    os.mkfifo(folder / "pipe.yaml")
+    try:
+        done = subprocess.run([sys.executable, "-m", "claimtrack", "check", "--dir", str(folder)],
+                              capture_output=True, text=True, timeout=5)
+    except subprocess.TimeoutExpired:
+        pytest.fail("check hangs on a FIFO named pipe.yaml")
+    assert done.returncode == 1 and "pipe.yaml" in done.stdout and "[unreadable-file]" in done.stdout
+
+
+_ZEROS = "1" + "0" * 400
+_NINES = "9" * 400
+
+
+@pytest.mark.parametrize(("topics", "source", "line"), [
+    (f"topics:\n  t:\n    title: T\n    unit: km\n    approx: '{_ZEROS}'\n", None, 5),
+    (f"topics:\n  t:\n    title: T\n    unit: km\n    tolerance: '{_ZEROS} km'\n", None, 5),
+    (f"topics:\n  d:\n    title: D\n    kind: date\n    tolerance: '{_ZEROS} days'\n", None, 5),
+    ("topics:\n  t: {title: T, unit: km}\n", f"source: {{title: S}}\nclaims:\n  - topic: t\n    value: {{min: '{_ZEROS}'}}\n"
+     "    quote: q\n", 4),
+], ids=["approx", "tolerance", "date-tolerance", "structured-min"])
+def test_huge_number_in_a_widening_or_structured_value_is_an_invalid_value(tmp_path: Path, topics: str,
+                                                                          source: str | None, line: int) -> None:
+    # found by: the confirmation run of fuzz_check.py on 580bbae (seed 3, iteration 64191: `approx: "1000…0"`).
+    folder = _folder(tmp_path, topics, {"s.yaml": source} if source else {})
+    problems = analyze(folder, check=True).problems
+    assert [(p.code, p.location.line) for p in problems] == [("invalid-value", line)]
+    assert "too large" in problems[0].message
+
+
+@pytest.mark.parametrize(("topics", "source", "line"), [
+    ("topics:\n  t: {title: T, unit: km}\n", f"source: {{title: S}}\nclaims:\n  - topic: t\n    value: {{max: '{_NINES}'}}\n"
+     "    quote: q\n", 4),
+    (f"topics:\n  t:\n    title: T\n    unit: km\n    tolerance: '{_NINES}%'\n", None, 5),
+    (f"topics:\n  d:\n    title: D\n    kind: date\n    tolerance: '{_NINES} days'\n", None, 5),
+], ids=["structured-max", "tolerance-share", "date-tolerance"])
+def test_number_that_overflows_to_infinity_is_too_large(tmp_path: Path, topics: str, source: str | None,
+                                                        line: int) -> None:
+    # found while minimising the crash above.
+    folder = _folder(tmp_path, topics, {"s.yaml": source} if source else {})
+    problems = analyze(folder, check=True).problems
+    assert [(p.code, p.location.line) for p in problems] == [("invalid-value", line)]
+    assert "too large" in problems[0].message
+
+
+# --------------------------------------------------------------------------- found in review, fixed with their tests
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_fifo_named_like_a_claim_file_is_refused_not_waited_for(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, "topics:\n  t: {title: T}\n", {})
+    os.mkfifo(folder / "pipe.yaml")
+    done = subprocess.run([sys.executable, "-m", "claimtrack", "check", "--dir", str(folder), "--format", "json"],
+                          capture_output=True, text=True, timeout=30,
+                          env={**os.environ, "CLAIMTRACK_NO_CACHE": "1"})
+    assert done.returncode == 1, done.stderr
+    assert '"unreadable-file"' in done.stdout and "pipe.yaml" in done.stdout
+
+
+def test_github_annotations_escape_control_characters() -> None:
+    from claimtrack.errors import Location
+    from claimtrack.render.github import annotation
+
+    line = annotation("error", Location(Path("a.yaml"), 1, 1), "t", "quote \x1b[31mred\x07 here")
+    assert "\x1b" not in line and "\x07" not in line and "\\u001b" in line
+
+
+def test_add_source_refuses_a_file_outside_the_folder(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from claimtrack.cli import app
+
+    folder = _folder(tmp_path, "topics:\n  t: {title: T}\n", {})
+    result = CliRunner().invoke(app, ["add-source", "--dir", str(folder), "--id", "x", "--title", "X",
+                                      "--file", str(tmp_path / "elsewhere.yaml")])
+    assert result.exit_code == 2 and not (tmp_path / "elsewhere.yaml").exists()

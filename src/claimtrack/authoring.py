@@ -127,6 +127,8 @@ def add_source(folder: Path, fields: Mapping[str, Any], file: Path | None = None
             file = base / f"{source_id}.yaml"
         if file.suffix not in (".yaml", ".yml"):
             raise ClaimtrackError(f"a source file must end in .yaml: {file}")
+        if folder.resolve() not in file.resolve().parents:
+            raise ClaimtrackError(f"{file} is outside the claims folder {folder}; nothing was written")
         if file.exists():
             raise ClaimtrackError(f"{display_path(file)} exists already; nothing was written")
         ordered = {key: fields.get(key) for key in ("id", "title", "publisher", "author", "published", "url", "type",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -166,7 +167,10 @@ def read_yaml(path: Path, text: str | None = None) -> tuple[YamlDoc | None, list
     on_disk = text is None  # text given in memory (an edit being validated) is not what the file holds
     if text is None:
         try:
-            size = path.stat().st_size
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
+                return None, [Problem(Location(shown), "unreadable-file", "not a regular file")]
+            size = info.st_size
             if size > MAX_FILE_BYTES:
                 message = f"file is {size:,} bytes, above the {MAX_FILE_BYTES:,}-byte limit for a claim file"
                 return None, [Problem(Location(shown), "file-too-large", message)]

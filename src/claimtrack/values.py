@@ -330,6 +330,17 @@ class QuantityScale:
 
 def parse_widening(text: str, scale: QuantityScale | None = None) -> Widening:
     """`approx:` / `tolerance:` — '10%' (relative), '5 km' (absolute, in the topic's unit), or '0'."""
+    try:
+        widening = _parse_widening(text, scale)
+    except OverflowError:
+        raise ValueSyntaxError(f"cannot read {str(text).strip()[:40]!r}: the number is too large") from None
+    if not (math.isfinite(widening.relative) and math.isfinite(widening.absolute)) or max(
+            widening.relative, widening.absolute) > 1e300:
+        raise ValueSyntaxError(f"cannot read {str(text).strip()[:40]!r}: the number is too large")
+    return widening
+
+
+def _parse_widening(text: str, scale: QuantityScale | None) -> Widening:
     cleaned = _clean(str(text))
     if not cleaned:
         raise ValueSyntaxError("empty: write a share such as '10%' or an amount such as '5 km'")
@@ -500,6 +511,17 @@ def _convert(value: float, amount: _Amount, scale: QuantityScale) -> float:
 
 def parse_structured(data: dict[str, object], scale: QuantityScale) -> Interval:
     """The structured form {min, max, min_open, max_open, unit}: exact ends, no implied precision."""
+    try:
+        interval = _parse_structured(data, scale)
+    except OverflowError:
+        raise ValueSyntaxError("a number is too large") from None
+    for end in (interval.low, interval.high):
+        if not math.isinf(end) and abs(end) > 1e300:
+            raise ValueSyntaxError("a number is too large")
+    return interval
+
+
+def _parse_structured(data: dict[str, object], scale: QuantityScale) -> Interval:
     unit_text = data.get("unit")
     amount_unit = None
     if unit_text is not None:
@@ -515,6 +537,8 @@ def parse_structured(data: dict[str, object], scale: QuantityScale) -> Interval:
         number = _read_number(_clean(str(raw)))
         if number is None or number[2].strip():
             raise ValueSyntaxError(f"{key}: {raw!r} is not a number")
+        if math.isinf(number[0]):
+            raise ValueSyntaxError(f"{key}: the number is too large")
         ends.append(_convert(number[0], _Amount(number[0], 0, amount_unit), scale))
     if ends == [-INF, INF]:
         raise ValueSyntaxError("give at least one of min and max")

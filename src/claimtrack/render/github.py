@@ -15,6 +15,8 @@ LEVEL = {"error": "error", "warning": "warning", "disputed": "warning", "resolve
 
 def _escape(value: str, in_property: bool = False) -> str:
     value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # other control characters (from a document's text) must not reach the CI log as terminal commands
+    value = "".join(c if c.isprintable() or c == "%" else f"\\u{ord(c):04x}" for c in value)
     if in_property:
         value = value.replace(":", "%3A").replace(",", "%2C")
     return value
