@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from claimtrack.checks import run_checks
 from claimtrack.dataset import find_topic, suggest_topics
 from claimtrack.errors import ClaimtrackError, Problem
 from claimtrack.loader import TOPICS_FILE, display_path

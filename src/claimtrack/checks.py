@@ -12,7 +12,7 @@ from pathlib import Path
 
 from claimtrack.conflicts import Conflict
 from claimtrack.dataset import Claim, Dataset, Topic
-from claimtrack.errors import Location, Problem
+from claimtrack.errors import Problem
 from claimtrack.loader import display_path
 from claimtrack.models import did_you_mean
 
@@ -36,7 +36,7 @@ def unknown_covers(given: CheckInput) -> Iterable[Problem]:
             continue
         topic_ids = [claim.id for claim in given.dataset.by_topic.get(topic.key, ())]
         locations = topic.resolution.cover_locations or (topic.resolution.location,) * len(topic.resolution.covers)
-        for claim_id, where in zip(topic.resolution.covers, locations):
+        for claim_id, where in zip(topic.resolution.covers, locations, strict=True):
             if claim_id not in known:
                 yield Problem(where, "unknown-cover",
                               f"topic {topic.key!r}: covers {claim_id!r}, which is no claim"

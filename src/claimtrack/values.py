@@ -377,12 +377,9 @@ def parse_quantity(text: str, scale: QuantityScale) -> Interval:
 
 
 def _phrase_pattern(phrases: list[tuple[str, str]]) -> tuple[re.Pattern[str], dict[str, str]]:
-    """One regex for many leading phrases (longest first), each a whole word; group name = its meaning."""
+    """One regex for many leading phrases (longest first, each a whole word) and each phrase's meaning."""
     ordered = sorted(phrases, key=lambda item: -len(item[1]))
-    parts = []
-    for name, phrase in ordered:
-        end = r"(?![a-z])" if phrase[-1].isalpha() else ""
-        parts.append(f"{re.escape(phrase)}{end}")
+    parts = [re.escape(phrase) + (r"(?![a-z])" if phrase[-1].isalpha() else "") for _, phrase in ordered]
     names = {phrase: name for name, phrase in ordered}
     return re.compile(rf"^(?:{'|'.join(parts)})[\s-]*"), names
 

@@ -46,7 +46,7 @@ def _difference(a: str, b: str) -> int:
     if a == b:
         return 0
     lines_a, lines_b = a.splitlines(), b.splitlines()
-    return sum(x != y for x, y in zip(lines_a, lines_b)) + abs(len(lines_a) - len(lines_b))
+    return sum(x != y for x, y in zip(lines_a, lines_b, strict=False)) + abs(len(lines_a) - len(lines_b))
 
 
 def new_mapping(items: dict[str, Any]) -> Any:
