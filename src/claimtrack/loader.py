@@ -212,7 +212,9 @@ def parse_yaml(text: str, shown: Path, source: Path | None = None) -> tuple[Yaml
     """Build plain data (dict, list, str, None) from YAML text; positions come when first asked for."""
     data = _fast_parse(text)
     if data is not None:
-        return YamlDoc(shown, data, Positions(shown, text, source=source, shape=_shape(data))), []
+        # the text is not kept when the file can be read again: most files are never asked for a position
+        kept = None if source is not None else text
+        return YamlDoc(shown, data, Positions(shown, kept, source=source, shape=_shape(data))), []
     builder, problems = _precise(text, shown)
     if problems and builder.failed:
         return None, problems
