@@ -261,10 +261,10 @@ def schema(
 def _apply_edit(edit: Callable[[Path], Edited], claims_dir: Path | None) -> Edited:
     """Run an authoring operation; a refusal prints its problems and exits 2 with nothing written."""
     from claimtrack.authoring import EditRefused
-    from claimtrack.dataset import find_claims_folder
 
+    folder = _folder(claims_dir)
     try:
-        return edit(find_claims_folder(claims_dir))
+        return edit(folder)
     except EditRefused as refused:
         console = _stderr()
         for problem in refused.problems:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from claimtrack.errors import ClaimtrackError, Location, Problem, reduce_by_slots
 from claimtrack.loader import TOPICS_FILE, KeyPath, Positions, YamlDoc, display_path, find_files, read_yaml
-from claimtrack.models import ClaimSpec, SourceSpec, StructuredValue, TopicSpec, did_you_mean, validate
+from claimtrack.models import SLUG, ClaimSpec, SourceSpec, StructuredValue, TopicSpec, did_you_mean, validate
 from claimtrack.units import lookup_unit
 from claimtrack.values import (
     DEFAULT_APPROX,
@@ -111,10 +111,6 @@ class Claim:
     @property
     def location(self) -> Location:
         return self.positions.location(self.keypath)
-
-    @property
-    def value_location(self) -> Location:
-        return self.positions.location((*self.keypath, "value"))
 
     @property
     def quote_location(self) -> Location:
@@ -244,8 +240,6 @@ def _slugify(text: str) -> str:
 
 
 def _is_slug(key: str) -> bool:
-    from claimtrack.models import SLUG
-
     return bool(SLUG.match(key))
 
 

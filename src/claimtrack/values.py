@@ -62,17 +62,6 @@ class Interval:
     def widen(self, below: float, above: float) -> Interval:
         return Interval(self.low - below, self.high + above, self.low_open, self.high_open)
 
-    @property
-    def midpoint(self) -> float:
-        """A representative point, for sorting and drawing (a finite end if only one is finite)."""
-        if math.isinf(self.low) and math.isinf(self.high):
-            return 0.0
-        if math.isinf(self.low):
-            return self.high
-        if math.isinf(self.high):
-            return self.low
-        return (self.low + self.high) / 2
-
 
 @dataclass(frozen=True)
 class Widening:
@@ -310,7 +299,6 @@ _LESS = ("less than", "fewer than", "lower than", "smaller than", "shorter than"
          "below", "<")
 _AT_MOST = ("up to", "at most", "no more than", "not more than", "a maximum of", "maximum of", "as many as",
             "as much as", "≤", "<=")
-_FILLERS = ("a total of", "total of", "a record", "an", "a")
 _COMPARATORS = (("approx", _APPROX), ("almost", _ALMOST), ("just_over", _JUST_OVER), ("more", _MORE),
                 ("at_least", _AT_LEAST), ("less", _LESS), ("at_most", _AT_MOST))
 _SUFFIX_COMPARATORS = (("+", "more"), ("or more", "at_least"), ("or above", "at_least"), ("or over", "at_least"),

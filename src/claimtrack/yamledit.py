@@ -72,7 +72,3 @@ def new_mapping(items: dict[str, Any]) -> Any:
         else:
             mapping[key] = value
     return mapping
-
-
-def empty_document() -> RoundTrip:
-    return RoundTrip("{}\n")
