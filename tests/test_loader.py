@@ -162,7 +162,25 @@ def test_fast_path_agrees_on_shipped_and_fixture_files() -> None:
         _agree(path.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("text", ["a: 1.50\n", "a: true\n", "a: &x 1\nb: *x\n", "a: !t 1\n", "a: 1\na: 2\n",
-                                  "--- \na: 1\n", "a: \x07\n", "1: x\n", "- a\n"])
+@pytest.mark.parametrize("text", [
+    "a: 1.50\n", "a: true\n", "a: &x 1\nb: *x\n", "a: !t 1\n", "a: 1\na: 2\n", "--- \na: 1\n", "a: \x07\n",
+    "1: x\n", "- a\n",
+    # explicit keys and block indicators in flow collections
+    "? a\n: 1\n", "b: 1\n? a\n: 1\n", "a: {? b: 1}\n", "a: [ |\n  x ]\n",
+    # deep nesting, in each of its three forms
+    "a: " + "- " * 16 + "x\n", "a: " + "[" * 16 + "]" * 16 + "\n", "a:\n" + " " * 128 + "b: 1\n",
+    # integers not written the plain way, in block and flow style
+    "a: 007\n", "a: +7\n", "a: 1_000\n", "a: 0x10\n", "a: -0\n", "a: [1, 007]\n", "a: {b: +0}\n",
+    "a:\n  - 007\n"])
 def test_fast_path_declines_what_it_would_read_differently(text: str) -> None:
     assert _fast_parse(text) is None
+
+
+@pytest.mark.parametrize("text, data", [
+    ("a: 7\nb: 10\nc: 0\n", {"a": "7", "b": "10", "c": "0"}),
+    ("a: 2019-08\nb: 'x? y'\nc: \"1 > 0 | 2\"\n", {"a": "2019-08", "b": "x? y", "c": "1 > 0 | 2"}),
+    ("a: \"- - x\"\n", {"a": "- - x"}),
+    ("a: [[1], {b: [2]}]\n", {"a": [["1"], {"b": ["2"]}]}),
+])
+def test_fast_path_reads_ordinary_text_that_passes_a_guard(text: str, data: object) -> None:
+    assert _fast_parse(text) == data

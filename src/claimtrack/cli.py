@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -436,12 +437,32 @@ def main() -> None:
     if sys.argv[1:] == ["--version"]:  # the fast path: no typer, rich or pydantic import needed
         print(f"claimtrack {__version__}")
         return
+    code: int | str | None
     try:
         app()
+        code = ExitCode.OK
+    except SystemExit as done:
+        code = done.code
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
-        sys.exit(130)
+        code = 130
     except Exception as error:  # noqa: BLE001 — the one boundary where any failure becomes a message
         sys.stderr.write(f"claimtrack: internal error: {type(error).__name__}: {error}\n"
                          "please report this with the command you ran\n")
-        sys.exit(ExitCode.USAGE)
+        code = ExitCode.USAGE
+    _exit_at_once(code)
+
+
+def _exit_at_once(code: int | str | None) -> NoReturn:
+    """Flush and leave without tearing the heap down object by object: at 100,000 claims Python's own exit
+    spent 4.8 s freeing what the analysis built (mypy exits this way for the same reason). Every file we
+    write is closed (and fsynced) before this point."""
+    if isinstance(code, str):
+        sys.stderr.write(f"{code}\n")
+    status = code if isinstance(code, int) else (0 if code is None else 1)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):  # the reader went away (`| head`), or a stream was closed
+        pass
+    os._exit(status)
