@@ -136,3 +136,43 @@ def test_unwritable_cache_dir_only_costs_speed(make_claims: ClaimsFactory, tmp_p
     monkeypatch.setenv("CLAIMTRACK_CACHE_DIR", str(blocker / "cache"))
     folder = make_claims(files=FILES)
     assert _values(folder) == {"1,344 km", "1,374 km"}
+
+
+def test_an_edit_made_while_the_file_is_read_is_seen_next_time(make_claims: ClaimsFactory, cache_dir: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = make_claims(files=FILES)
+    for path in folder.rglob("*.yaml"):
+        _age(path)
+    original = dataset_module.read_source_file
+
+    def read_then_edit(path: Path, *args: object, **kwargs: object) -> object:
+        result = original(path, *args, **kwargs)  # type: ignore[arg-type]
+        if path.name == "b.yaml":  # the editor saves (same size) just after claimtrack read the old text
+            path.write_text(FILES["b.yaml"].replace("1,374", "1,406"))
+        return result
+
+    monkeypatch.setattr(dataset_module, "read_source_file", read_then_edit)
+    assert _values(folder) == {"1,344 km", "1,374 km"}  # this run saw the old text
+    monkeypatch.setattr(dataset_module, "read_source_file", original)
+    assert _values(folder) == {"1,344 km", "1,406 km"}  # neither cache may answer with it again
+
+
+def test_topic_registry_is_read_once_per_content(make_claims: ClaimsFactory, cache_dir: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = make_claims(files=FILES)
+    analyze(folder)
+    reads: list[Path] = []
+    original = dataset_module._load_topics
+
+    def counting(folder: Path, path: Path | None, *args: object) -> object:
+        reads.append(folder)
+        return original(folder, path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dataset_module, "_load_topics", counting)
+    (folder / "a.yaml").write_text(FILES["a.yaml"].replace("1,344", "1,345"))
+    assert {c.value for c in analyze(folder).dataset.claims} == {"1,345 km", "1,374 km"}
+    assert reads == []  # a source file changed, the registry did not
+    topics = folder / "topics.yaml"
+    topics.write_text(topics.read_text().replace("unit: km", "unit: mi"))
+    assert analyze(folder).dataset.topics["border-length"].unit == "mi"
+    assert len(reads) == 1

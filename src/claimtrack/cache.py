@@ -19,6 +19,7 @@ import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from claimtrack import __version__
@@ -53,14 +54,14 @@ def folder_cache_dir(folder: Path) -> Path | None:
 def file_hash(path: Path) -> str | None:
     """The content hash of a regular file no larger than claimtrack reads at all; None for anything else
     (a device or a pipe is never opened: opening a FIFO would block)."""
-    from claimtrack.loader import MAX_FILE_BYTES
+    from claimtrack.loader import MAX_FILE_BYTES, content_hash
 
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
             return None
         with open(path, "rb") as handle:
-            return hashlib.blake2b(handle.read(MAX_FILE_BYTES + 1), digest_size=16).hexdigest()
+            return content_hash(handle.read(MAX_FILE_BYTES + 1))
     except OSError:
         return None
 
@@ -118,13 +119,13 @@ def _save(path: Path, value: Any) -> None:
 
 
 class FileCache:
-    """Per-source-file results of one claims folder, for one topic registry."""
+    """Per-source-file results of one claims folder, and the topic registry as read, for one registry."""
 
-    def __init__(self, store: Path, registry: str | None, entries: dict[str, tuple[Stamp, SourceFile]],
-                 written_at: float) -> None:
+    def __init__(self, store: Path, registry: str | None, saved: dict[str, Any], written_at: float) -> None:
         self.store = store
         self.registry = registry
-        self.entries = entries
+        self.entries: dict[str, tuple[Stamp, SourceFile]] = saved.get("entries", {})
+        self.topics: Any = saved.get("topics")  # what dataset._load_topics gave for this registry
         self.written_at = written_at
         self.changed = False
 
@@ -139,27 +140,36 @@ class FileCache:
         if (not isinstance(saved, dict) or saved.get("registry") != registry
                 or not isinstance(saved.get("entries"), dict)):
             return cls(store, registry, {}, time.time())
-        return cls(store, registry, saved["entries"], float(saved.get("written_at", 0)))
+        return cls(store, registry, saved, float(saved.get("written_at", 0)))
 
-    def get(self, path: Path) -> SourceFile | None:
-        entry = self.entries.get(os.path.abspath(path))
-        if entry is None:
-            return None
-        stamp, result = entry
-        return result if stamp.still(path, self.written_at) else None
-
-    def put(self, path: Path, result: SourceFile) -> None:
+    def read(self, path: Path, reader: Callable[[Path], SourceFile]) -> SourceFile:
+        """The file's entry while it is still valid, else `reader(path)`, kept under the content hash of the
+        bytes it read. The stat is taken before reading: an edit made while we read shows up next time."""
+        key = os.path.abspath(path)
+        entry = self.entries.get(key)
+        if entry is not None and entry[0].still(path, self.written_at):
+            return entry[1]
         stamp = Stamp.of(path)
-        if stamp is None:
-            return
-        stamp.digest = file_hash(path)
-        self.entries[os.path.abspath(path)] = (stamp, result)
+        result = reader(path)
+        if stamp is not None and result.digest is not None:
+            stamp.digest = result.digest
+            self.entries[key] = (stamp, result)
+            self.changed = True
+        return result
+
+    def stamps(self) -> dict[str, Stamp]:
+        """Each file's stamp, by absolute path: what the entries were read from."""
+        return {path: stamp for path, (stamp, _) in self.entries.items()}
+
+    def keep_topics(self, topics: Any) -> None:
+        self.topics = topics
         self.changed = True
 
     def save(self) -> None:
         """Write the entries if anything changed; they carry whatever positions were looked up so far."""
         if self.changed:
-            _save(self.store, {"registry": self.registry, "entries": self.entries, "written_at": time.time()})
+            _save(self.store, {"registry": self.registry, "entries": self.entries, "topics": self.topics,
+                               "written_at": time.time()})
             self.changed = False
 
 
@@ -183,15 +193,23 @@ class OutputCache:
             return None
         return saved["stdout"], saved["stderr"], saved["exit_code"]
 
-    def put(self, read: list[Path], stdout: str, stderr: str, exit_code: int) -> None:
+    def put(self, read: list[Path], stdout: str, stderr: str, exit_code: int,
+            known: Mapping[str, Stamp] | None = None) -> None:
+        """Keep the output of a run that read `read`; `known` holds stamps of files whose content the run
+        used (the file cache's), so that an edit made during the run is never taken for what was read."""
         if self.store is None:
             return
+        known = known or {}
         files: dict[str, Stamp] = {}
         for path in read:
-            stamp = Stamp.of(path)
-            if stamp is not None:
+            absolute = os.path.abspath(path)
+            stamp = known.get(absolute)
+            if stamp is None:
+                stamp = Stamp.of(path)
+                if stamp is None:
+                    continue
                 stamp.digest = file_hash(path)
-                files[str(path.resolve())] = stamp
+            files[absolute] = stamp
         _save(self.store, {"listing": _listing(self.folder), "files": files, "written_at": time.time(),
                            "stdout": stdout, "stderr": stderr, "exit_code": exit_code})
 

@@ -110,7 +110,8 @@ def _serve(claims_dir: Path | None, key: str, body: Callable[[Report, Console, C
     sys.stdout.write(texts[0])
     sys.stderr.write(texts[1])
     if cache is not None:
-        cache.put(report.files_read, texts[0], texts[1], code)
+        file_cache = report.dataset.cache
+        cache.put(report.files_read, texts[0], texts[1], code, file_cache.stamps() if file_cache else None)
     raise typer.Exit(code)
 
 

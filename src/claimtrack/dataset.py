@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from claimtrack.errors import ClaimtrackError, Location, Problem, reduce_by_slots
-from claimtrack.loader import TOPICS_FILE, KeyPath, Positions, YamlDoc, display_path, find_files, read_yaml
+from claimtrack.loader import (TOPICS_FILE, KeyPath, Positions, YamlDoc, display_path, find_files, read_yaml,
+                               read_yaml_file)
 from claimtrack.models import SLUG, ClaimSpec, SourceSpec, StructuredValue, TopicSpec, did_you_mean, validate
 from claimtrack.units import lookup_unit
 from claimtrack.values import (
@@ -154,18 +155,22 @@ def load_folder(folder: Path, overrides: Mapping[Path, str] | None = None) -> Da
     if overrides:
         on_disk = {path.resolve() for path in source_paths}
         source_paths += sorted(path for path in overrides if path not in on_disk and path.name != TOPICS_FILE)
-    topics, registry_ok = _load_topics(folder, topics_path, problems, overrides)
+    cache = None if overrides else _file_cache(folder, topics_path)
+    registry = cache.topics if cache else None  # the registry as read, kept while topics.yaml is unchanged
+    if registry is None:
+        registry = _load_topics(folder, topics_path, overrides)
+        if cache:
+            cache.keep_topics(registry)
+    topics, registry_ok, topic_problems = registry
+    problems.extend(topic_problems)
     sources: dict[str, Source] = {}
     claims: list[Claim] = []
-    cache = None if overrides else _file_cache(folder, topics_path)
+
+    def read(path: Path) -> SourceFile:
+        return read_source_file(path, topics, registry_ok, overrides.get(path.resolve()) if overrides else None)
+
     for path in source_paths:
-        result = cache.get(path) if cache else None
-        if result is None:
-            result = read_source_file(path, topics, registry_ok,
-                                      overrides.get(path.resolve()) if overrides else None)
-            if cache:
-                cache.put(path, result)
-        _merge(result, sources, claims, problems)
+        _merge(cache.read(path, read) if cache else read(path), sources, claims, problems)
     by_topic: dict[str, list[Claim]] = {key: [] for key in topics}
     for claim in claims:
         by_topic.setdefault(claim.topic, []).append(claim)
@@ -196,8 +201,16 @@ def _merge(result: SourceFile, sources: dict[str, Source], claims: list[Claim], 
 
 # --------------------------------------------------------------------------- topics
 
-def _load_topics(folder: Path, path: Path | None, problems: list[Problem],
-                 overrides: Mapping[Path, str]) -> tuple[dict[str, Topic], bool]:
+def _load_topics(folder: Path, path: Path | None,
+                 overrides: Mapping[Path, str]) -> tuple[dict[str, Topic], bool, list[Problem]]:
+    """The registry: (topics by key, whether topics.yaml could be read at all, its problems)."""
+    problems: list[Problem] = []
+    topics, registry_ok = _read_registry(folder, path, problems, overrides)
+    return topics, registry_ok, problems
+
+
+def _read_registry(folder: Path, path: Path | None, problems: list[Problem],
+                   overrides: Mapping[Path, str]) -> tuple[dict[str, Topic], bool]:
     if path is None:
         problems.append(Problem(Location(display_path(folder / TOPICS_FILE)), "missing-topics",
                                 f"no {TOPICS_FILE} in the claims folder: every claim needs a registered topic"))
@@ -307,13 +320,17 @@ class SourceFile:
     claims: list[Claim]
     problems: list[Problem]
     id_keypath: KeyPath = ("source",)  # where a duplicate source id is reported
+    digest: str | None = None  # content hash of the bytes read (None for text given in memory)
 
 
 def read_source_file(path: Path, topics: dict[str, Topic], registry_ok: bool,
                      text: str | None = None) -> SourceFile:
     """Read, validate and interpret one source file against the topic registry."""
-    doc, problems = read_yaml(path, text)
-    result = SourceFile(None, [], problems)
+    if text is None:
+        doc, problems, digest = read_yaml_file(path)
+    else:
+        (doc, problems), digest = read_yaml(path, text), None
+    result = SourceFile(None, [], problems, digest=digest)
     if doc is not None:
         _read_source(doc, path, topics, registry_ok, result)
     return result

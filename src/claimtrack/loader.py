@@ -163,25 +163,39 @@ def _is_within(path: Path, root: Path) -> bool:
 
 def read_yaml(path: Path, text: str | None = None) -> tuple[YamlDoc | None, list[Problem]]:
     """Parse one file. Returns (None, problems) when nothing usable could be read."""
+    if text is not None:  # text given in memory (an edit being validated) is not what the file holds
+        return parse_yaml(text, display_path(path))
+    doc, problems, _ = read_yaml_file(path)
+    return doc, problems
+
+
+def read_yaml_file(path: Path) -> tuple[YamlDoc | None, list[Problem], str | None]:
+    """Read and parse a file on disk; also the content hash of the very bytes parsed (for the cache)."""
     shown = display_path(path)
-    on_disk = text is None  # text given in memory (an edit being validated) is not what the file holds
-    if text is None:
-        try:
-            info = path.stat()
-            if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
-                return None, [Problem(Location(shown), "unreadable-file", "not a regular file")]
-            size = info.st_size
-            if size > MAX_FILE_BYTES:
-                message = f"file is {size:,} bytes, above the {MAX_FILE_BYTES:,}-byte limit for a claim file"
-                return None, [Problem(Location(shown), "file-too-large", message)]
-            raw = path.read_bytes()
-        except OSError as error:
-            return None, [Problem(Location(shown), "unreadable-file", f"cannot read file: {error.strerror or error}")]
-        decoded = decode_bytes(raw, shown)
-        if isinstance(decoded, Problem):
-            return None, [decoded]
-        text = decoded
-    return parse_yaml(text, shown, Path(os.path.abspath(path)) if on_disk else None)
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
+            return None, [Problem(Location(shown), "unreadable-file", "not a regular file")], None
+        size = info.st_size
+        if size > MAX_FILE_BYTES:
+            message = f"file is {size:,} bytes, above the {MAX_FILE_BYTES:,}-byte limit for a claim file"
+            return None, [Problem(Location(shown), "file-too-large", message)], None
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, [Problem(Location(shown), "unreadable-file", f"cannot read file: {error.strerror or error}")], None
+    digest = content_hash(raw)
+    decoded = decode_bytes(raw, shown)
+    if isinstance(decoded, Problem):
+        return None, [decoded], digest
+    doc, problems = parse_yaml(decoded, shown, Path(os.path.abspath(path)))
+    return doc, problems, digest
+
+
+def content_hash(raw: bytes) -> str:
+    """What the cache compares files by."""
+    import hashlib
+
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
 def decode_bytes(raw: bytes, shown: Path) -> str | Problem:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from claimtrack.render.text import write_text
+from claimtrack.render.text import json_text, write_text
 
 from claimtrack.extract import Candidate
 
@@ -28,5 +28,4 @@ def yaml(candidates: list[Candidate], file: Path, source: str | None, console: C
 def json(candidates: list[Candidate], file: Path, source: str | None, console: Console) -> None:
     rows = [{"value": c.value, "quote": c.quote, "line": c.line, "topic": c.topic, "score": c.score, "kind": c.kind}
             for c in candidates]
-    write_text(console, jsonlib.dumps({"candidates": rows, "file": str(file), "source": source, "schema_version": 1},
-                              indent=2, ensure_ascii=False))
+    write_text(console, json_text({"candidates": rows, "file": str(file), "source": source, "schema_version": 1}))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
@@ -10,7 +9,7 @@ from rich.console import Console
 
 from claimtrack.conflicts import Conflict, value_order
 from claimtrack.dataset import Claim, Topic
-from claimtrack.render.text import write_text
+from claimtrack.render.text import json_text, write_text
 from claimtrack.report import Report
 from claimtrack.values import format_day
 
@@ -18,7 +17,7 @@ SCHEMA_VERSION = 1
 
 
 def _emit(data: dict[str, Any], console: Console) -> None:
-    write_text(console, json.dumps({**data, "schema_version": SCHEMA_VERSION}, indent=2, ensure_ascii=False))
+    write_text(console, json_text({**data, "schema_version": SCHEMA_VERSION}))
 
 
 def _end(value: float, topic: Topic) -> float | str | None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 
 from rich.console import Console
 
-from claimtrack.render.text import write_text
+from claimtrack.render.text import json_text, write_text
 
 from claimtrack import __version__
 from claimtrack.report import Report
@@ -41,4 +40,4 @@ def check(report: Report, console: Console) -> None:
             "results": results,
         }],
     }
-    write_text(console, json.dumps(log, indent=2, ensure_ascii=False))
+    write_text(console, json_text(log))

@@ -12,6 +12,14 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
+def json_text(data: object) -> str:
+    """Indented JSON (two spaces, non-ASCII kept) for every machine format; orjson writes it in C, where
+    the standard library's indenting encoder is pure Python."""
+    import orjson
+
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
+
+
 def write_text(console: Console, text: str) -> None:
     """Machine-readable output goes straight to the console's file: exact bytes, and no per-character
     processing by rich (which costs seconds on a 30 MB JSON document)."""
