@@ -142,20 +142,20 @@ class FileCache:
             return cls(store, registry, {}, time.time())
         return cls(store, registry, saved, float(saved.get("written_at", 0)))
 
-    def read(self, path: Path, reader: Callable[[Path], SourceFile]) -> SourceFile:
-        """The file's entry while it is still valid, else `reader(path)`, kept under the content hash of the
-        bytes it read. The stat is taken before reading: an edit made while we read shows up next time."""
-        key = os.path.abspath(path)
-        entry = self.entries.get(key)
+    def get(self, path: Path) -> SourceFile | None:
+        """The file's entry while it is still valid."""
+        entry = self.entries.get(os.path.abspath(path))
         if entry is not None and entry[0].still(path, self.written_at):
             return entry[1]
-        stamp = Stamp.of(path)
-        result = reader(path)
+        return None
+
+    def put(self, path: Path, stamp: Stamp | None, result: SourceFile) -> None:
+        """Keep `result` under `stamp`, taken before the file was read (an edit made while it was read then
+        shows up next time), and the content hash of the bytes it was read from."""
         if stamp is not None and result.digest is not None:
             stamp.digest = result.digest
-            self.entries[key] = (stamp, result)
+            self.entries[os.path.abspath(path)] = (stamp, result)
             self.changed = True
-        return result
 
     def stamps(self) -> dict[str, Stamp]:
         """Each file's stamp, by absolute path: what the entries were read from."""

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from claimtrack.cache import Stamp
 from claimtrack.errors import ClaimtrackError, Location, Problem, reduce_by_slots
 from claimtrack.loader import (TOPICS_FILE, KeyPath, Positions, YamlDoc, display_path, find_files, read_yaml,
                                read_yaml_file)
+from claimtrack.parallel import map_in_two
 from claimtrack.models import SLUG, ClaimSpec, SourceSpec, StructuredValue, TopicSpec, did_you_mean, validate
 from claimtrack.units import lookup_unit
 from claimtrack.values import (
@@ -166,11 +168,19 @@ def load_folder(folder: Path, overrides: Mapping[Path, str] | None = None) -> Da
     sources: dict[str, Source] = {}
     claims: list[Claim] = []
 
-    def read(path: Path) -> SourceFile:
-        return read_source_file(path, topics, registry_ok, overrides.get(path.resolve()) if overrides else None)
+    results = {path: cache.get(path) for path in source_paths} if cache else {}
+    unread = [path for path in source_paths if results.get(path) is None]
 
+    def read(path: Path) -> tuple[Stamp | None, SourceFile]:
+        stamp = Stamp.of(path)  # before reading: see FileCache.put
+        return stamp, read_source_file(path, topics, registry_ok, overrides.get(path.resolve()) if overrides else None)
+
+    for path, (stamp, result) in zip(unread, map_in_two(read, unread), strict=True):
+        results[path] = result
+        if cache:
+            cache.put(path, stamp, result)
     for path in source_paths:
-        _merge(cache.read(path, read) if cache else read(path), sources, claims, problems)
+        _merge(results[path], sources, claims, problems)  # type: ignore[arg-type]
     by_topic: dict[str, list[Claim]] = {key: [] for key in topics}
     for claim in claims:
         by_topic.setdefault(claim.topic, []).append(claim)
