@@ -110,13 +110,13 @@ def test_registry_or_version_change_drops_file_entries(make_claims: ClaimsFactor
     folder = make_claims(files=FILES)
     analyze(folder)
     topics = folder / "topics.yaml"
-    assert FileCache.open(folder, topics).entries  # type: ignore[union-attr]
+    assert FileCache.open(folder, topics).blobs  # type: ignore[union-attr]
     monkeypatch.setattr(cache_module, "__version__", "0.0.0-other")
-    assert FileCache.open(folder, topics).entries == {}  # type: ignore[union-attr]
+    assert FileCache.open(folder, topics).blobs == {}  # type: ignore[union-attr]
     monkeypatch.undo()
     monkeypatch.setenv("CLAIMTRACK_CACHE_DIR", str(cache_dir))
     topics.write_text(topics.read_text().replace("unit: km", "unit: mi"))
-    assert FileCache.open(folder, topics).entries == {}  # type: ignore[union-attr]
+    assert FileCache.open(folder, topics).blobs == {}  # type: ignore[union-attr]
     dataset = load_folder(folder)  # re-read under the new registry: the values are now in miles
     assert dataset.by_topic["border-length"][0].interval.low == pytest.approx(1343.5 / 1.609344)  # type: ignore[union-attr]
 

@@ -17,6 +17,7 @@ import os
 import pickle
 import stat
 import time
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Callable, Mapping
@@ -27,7 +28,7 @@ from claimtrack import __version__
 if TYPE_CHECKING:
     from claimtrack.dataset import SourceFile
 
-FORMAT = 1  # bump when what is pickled changes shape
+FORMAT = 2  # bump when what is pickled changes shape
 RACY_SECONDS = 2.0  # a file modified this close to the cache's own write is hashed even when its stat agrees
 
 
@@ -118,15 +119,26 @@ def _save(path: Path, value: Any) -> None:
         pass  # a read-only or full cache directory only costs speed
 
 
+CHUNKS = 64  # the file cache is kept in this many separately pickled parts
+
+
 class FileCache:
-    """Per-source-file results of one claims folder, and the topic registry as read, for one registry."""
+    """Per-source-file results of one claims folder, and the topic registry as read, for one registry.
+
+    Files are grouped into CHUNKS parts by a hash of their path, each part pickled on its own: writing the
+    cache back after a one-file edit pickles that file's part only, while a part still shares its objects
+    (key paths, intervals, strings) the way one big pickle would.
+    """
 
     def __init__(self, store: Path, registry: str | None, saved: dict[str, Any], written_at: float) -> None:
         self.store = store
         self.registry = registry
-        self.entries: dict[str, tuple[Stamp, SourceFile]] = saved.get("entries", {})
+        self.blobs: dict[int, bytes] = saved.get("chunks", {})
         self.topics: Any = saved.get("topics")  # what dataset._load_topics gave for this registry
         self.written_at = written_at
+        self.chunks: dict[int, dict[str, tuple[Stamp, SourceFile]]] = {}  # the parts unpickled so far
+        self.used: dict[str, tuple[Stamp, SourceFile]] = {}  # this run's files
+        self.dirty: set[int] = set()  # parts holding a file read anew in this run
         self.changed = False
 
     @classmethod
@@ -138,39 +150,66 @@ class FileCache:
         store = directory / "files.pickle"
         saved = _load(store)
         if (not isinstance(saved, dict) or saved.get("registry") != registry
-                or not isinstance(saved.get("entries"), dict)):
+                or not isinstance(saved.get("chunks"), dict)):
             return cls(store, registry, {}, time.time())
         return cls(store, registry, saved, float(saved.get("written_at", 0)))
 
     def get(self, path: Path) -> SourceFile | None:
         """The file's entry while it is still valid."""
-        entry = self.entries.get(os.path.abspath(path))
-        if entry is not None and entry[0].still(path, self.written_at):
-            return entry[1]
-        return None
+        key = os.path.abspath(path)
+        entry = self._chunk(_chunk_of(key)).get(key)
+        if entry is None or not entry[0].still(path, self.written_at):
+            return None
+        self.used[key] = entry
+        return entry[1]
 
     def put(self, path: Path, stamp: Stamp | None, result: SourceFile) -> None:
         """Keep `result` under `stamp`, taken before the file was read (an edit made while it was read then
         shows up next time), and the content hash of the bytes it was read from."""
         if stamp is not None and result.digest is not None:
             stamp.digest = result.digest
-            self.entries[os.path.abspath(path)] = (stamp, result)
-            self.changed = True
+            key = os.path.abspath(path)
+            self.used[key] = (stamp, result)
+            self.dirty.add(_chunk_of(key))
 
     def stamps(self) -> dict[str, Stamp]:
-        """Each file's stamp, by absolute path: what the entries were read from."""
-        return {path: stamp for path, (stamp, _) in self.entries.items()}
+        """Each file's stamp, by absolute path: what this run's results were read from."""
+        return {path: stamp for path, (stamp, _) in self.used.items()}
 
     def keep_topics(self, topics: Any) -> None:
         self.topics = topics
         self.changed = True
 
     def save(self) -> None:
-        """Write the entries if anything changed; they carry whatever positions were looked up so far."""
-        if self.changed:
-            _save(self.store, {"registry": self.registry, "entries": self.entries, "topics": self.topics,
-                               "written_at": time.time()})
-            self.changed = False
+        """Write back the parts that changed: a file read or located anew in this run, a file gone."""
+        parts: dict[int, dict[str, tuple[Stamp, SourceFile]]] = {}
+        for key, entry in self.used.items():
+            parts.setdefault(_chunk_of(key), {})[key] = entry
+        dirty = set(self.dirty)
+        dirty.update(index for index, part in parts.items() if any(result.located_now for _, result in part.values()))
+        dirty.update(index for index, part in self.chunks.items() if part.keys() != parts.get(index, {}).keys())
+        dirty.update(index for index in self.blobs if index not in parts)  # every file of the part is gone
+        if not dirty and not self.changed:
+            return
+        blobs = {index: self.blobs[index] if index not in dirty and index in self.blobs
+                 else pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL) for index, part in parts.items()}
+        _save(self.store, {"registry": self.registry, "chunks": blobs, "topics": self.topics,
+                           "written_at": time.time()})
+        self.blobs, self.dirty, self.changed = blobs, set(), False
+
+    def _chunk(self, index: int) -> dict[str, tuple[Stamp, SourceFile]]:
+        part = self.chunks.get(index)
+        if part is None:
+            try:
+                part = pickle.loads(self.blobs[index]) if index in self.blobs else {}
+            except Exception:  # noqa: BLE001 — a damaged part is an empty one
+                part = {}
+            self.chunks[index] = part if isinstance(part, dict) else {}
+        return self.chunks[index]
+
+
+def _chunk_of(key: str) -> int:
+    return zlib.crc32(key.encode("utf-8", "surrogateescape")) % CHUNKS
 
 
 class OutputCache:

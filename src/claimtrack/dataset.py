@@ -332,6 +332,12 @@ class SourceFile:
     id_keypath: KeyPath = ("source",)  # where a duplicate source id is reported
     digest: str | None = None  # content hash of the bytes read (None for text given in memory)
 
+    @property
+    def located_now(self) -> bool:
+        """Were the file's positions worked out in this process (and so not yet in the cache)?"""
+        positions = self.source.positions if self.source else (self.claims[0].positions if self.claims else None)
+        return positions is not None and positions.located_now
+
 
 def read_source_file(path: Path, topics: dict[str, Topic], registry_ok: bool,
                      text: str | None = None) -> SourceFile:

@@ -1,0 +1,67 @@
+"""map_in_two: the same answer as a plain loop, whether or not the second process does its part."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from typer.testing import CliRunner
+
+from claimtrack.cli import app
+from claimtrack.parallel import MIN_ITEMS, map_in_two
+from tests.conftest import ClaimsFactory, source
+
+runner = CliRunner()
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or (os.cpu_count() or 1) < 2, reason="needs fork and 2 cores")
+
+
+def test_results_come_back_in_order_from_two_processes() -> None:
+    parent = os.getpid()
+    items = list(range(MIN_ITEMS * 2))
+    results = map_in_two(lambda n: (n * n, os.getpid()), items)
+    assert [square for square, _ in results] == [n * n for n in items]
+    pids = {pid for _, pid in results}
+    assert parent in pids and len(pids) == 2  # the second half really came from the child
+
+
+def test_a_child_that_dies_leaves_the_parent_to_do_its_half() -> None:
+    parent = os.getpid()
+
+    def dies_in_the_child(n: int) -> int:
+        if os.getpid() != parent:
+            os._exit(9)
+        return n + 1
+
+    items = list(range(MIN_ITEMS * 2))
+    assert map_in_two(dies_in_the_child, items) == [n + 1 for n in items]
+
+
+def test_a_result_that_cannot_be_pickled_is_computed_here() -> None:
+    items = list(range(MIN_ITEMS * 2))
+    results = map_in_two(lambda n: (lambda: n), items)  # a lambda cannot be pickled back
+    assert [make() for make in results] == items
+
+
+def test_few_items_or_no_fork_run_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert {pid for pid in map_in_two(lambda _: os.getpid(), list(range(MIN_ITEMS - 1)))} == {os.getpid()}
+    monkeypatch.setenv("CLAIMTRACK_NO_FORK", "1")
+    assert {pid for pid in map_in_two(lambda _: os.getpid(), list(range(MIN_ITEMS * 2)))} == {os.getpid()}
+
+
+def test_a_folder_read_in_two_processes_reads_as_in_one(make_claims: ClaimsFactory,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {f"s{n:04}.yaml": source(f"s{n:04}", f'topic: border-length\nvalue: "{1300 + n % 97} km"\nquote: q',
+                                      f'topic: nope\nvalue: "1"\nquote: q') for n in range(MIN_ITEMS + 10)}
+    folder = make_claims(files=files)
+    monkeypatch.setenv("CLAIMTRACK_NO_CACHE", "1")
+    args = ["check", "--dir", str(folder), "--format", "json"]
+    forked = runner.invoke(app, args)
+    monkeypatch.setenv("CLAIMTRACK_NO_FORK", "1")
+    single = runner.invoke(app, args)
+    assert forked.exit_code == single.exit_code == 1
+    assert forked.stdout == single.stdout
+    problems = json.loads(forked.stdout)["problems"]
+    assert {p["code"] for p in problems} == {"unknown-topic", "unresolved-conflict"}
+    assert sum(p["code"] == "unknown-topic" for p in problems) == MIN_ITEMS + 10  # every file, from both halves
