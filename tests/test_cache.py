@@ -176,3 +176,25 @@ def test_topic_registry_is_read_once_per_content(make_claims: ClaimsFactory, cac
     topics.write_text(topics.read_text().replace("unit: km", "unit: mi"))
     assert analyze(folder).dataset.topics["border-length"].unit == "mi"
     assert len(reads) == 1
+
+
+def test_an_edit_rewrites_only_its_part_and_a_removed_file_leaves_the_cache(
+        make_claims: ClaimsFactory, cache_dir: Path) -> None:
+    files = {f"s{n}.yaml": source(f"s{n}", f'topic: refugees\nvalue: "{n}"\nquote: q') for n in range(40)}
+    folder = make_claims(files=files)
+    for path in folder.rglob("*.yaml"):
+        _age(path)
+    analyze(folder)
+    topics = folder / "topics.yaml"
+    before = FileCache.open(folder, topics).blobs  # type: ignore[union-attr]
+    edited, removed = os.path.abspath(folder / "s3.yaml"), os.path.abspath(folder / "s7.yaml")
+    (folder / "s3.yaml").write_text(files["s3.yaml"].replace('"3"', '"33"'))
+    (folder / "s7.yaml").unlink()
+    analyze(folder)
+    cache = FileCache.open(folder, topics)
+    assert cache is not None
+    after = cache.blobs
+    touched = {cache_module._chunk_of(edited), cache_module._chunk_of(removed)}
+    assert {i for i in before if i not in touched and after.get(i) != before[i]} == set()  # the rest as they were
+    assert cache.get(folder / "s3.yaml").claims[0].value == "33"  # type: ignore[union-attr]
+    assert all(removed not in cache._chunk(i) for i in after)
