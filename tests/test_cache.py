@@ -63,10 +63,10 @@ def test_same_content_with_a_new_mtime_is_still_a_hit(make_claims: ClaimsFactory
     for path in folder.rglob("*.yaml"):
         _age(path)
     cache = OutputCache(folder, "key")
-    cache.put(list(folder.rglob("*.yaml")), "stdout", "stderr", 1)
-    assert cache.get() == ("stdout", "stderr", 1)
+    cache.put(list(folder.rglob("*.yaml")), b"stdout", b"stderr", 1)
+    assert cache.get() == (b"stdout", b"stderr", 1)
     os.utime(folder / "a.yaml")  # touched, not changed: the hash decides
-    assert cache.get() == ("stdout", "stderr", 1)
+    assert cache.get() == (b"stdout", b"stderr", 1)
     (folder / "a.yaml").write_text(FILES["a.yaml"] + "# edited\n")
     assert cache.get() is None
 

@@ -28,7 +28,7 @@ from claimtrack import __version__
 if TYPE_CHECKING:
     from claimtrack.dataset import SourceFile
 
-FORMAT = 2  # bump when what is pickled changes shape
+FORMAT = 3  # bump when what is pickled changes shape
 RACY_SECONDS = 2.0  # a file modified this close to the cache's own write is hashed even when its stat agrees
 
 
@@ -195,7 +195,8 @@ class FileCache:
                  else pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL) for index, part in parts.items()}
         _save(self.store, {"registry": self.registry, "chunks": blobs, "topics": self.topics,
                            "written_at": time.time()})
-        self.blobs, self.dirty, self.changed = blobs, set(), False
+        # the pickled parts are not needed again in this run: let them go (a later save pickles all parts)
+        self.blobs, self.chunks, self.dirty, self.changed = {}, parts, set(), False
 
     def _chunk(self, index: int) -> dict[str, tuple[Stamp, SourceFile]]:
         part = self.chunks.get(index)
@@ -221,7 +222,7 @@ class OutputCache:
         self.store = directory / f"out-{digest}.pickle" if directory else None
         self.folder = folder
 
-    def get(self) -> tuple[str, str, int] | None:
+    def get(self) -> tuple[bytes, bytes, int] | None:
         if self.store is None:
             return None
         saved = _load(self.store)
@@ -232,7 +233,7 @@ class OutputCache:
             return None
         return saved["stdout"], saved["stderr"], saved["exit_code"]
 
-    def put(self, read: list[Path], stdout: str, stderr: str, exit_code: int,
+    def put(self, read: list[Path], stdout: bytes, stderr: bytes, exit_code: int,
             known: Mapping[str, Stamp] | None = None) -> None:
         """Keep the output of a run that read `read`; `known` holds stamps of files whose content the run
         used (the file cache's), so that an edit made during the run is never taken for what was read."""

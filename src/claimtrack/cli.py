@@ -83,12 +83,10 @@ def _serve(claims_dir: Path | None, key: str, body: Callable[[Report, Console, C
     The whole output is kept in the cache (cache.OutputCache) and served again while no file it read has
     changed; the key holds everything else the output depends on (arguments, terminal, working directory).
     """
-    import io
-    import os
-
     from rich.console import Console
 
     from claimtrack.cache import OutputCache
+    from claimtrack.render.text import ByteSink
     from claimtrack.report import analyze
 
     folder = _folder(claims_dir)
@@ -97,23 +95,31 @@ def _serve(claims_dir: Path | None, key: str, body: Callable[[Report, Console, C
     cache = OutputCache(folder, f"{key}:{terminal}") if cacheable else None
     hit = cache.get() if cache else None
     if hit is not None:
-        sys.stdout.write(hit[0])
-        sys.stderr.write(hit[1])
+        _write_bytes(hit[0], hit[1])
         raise typer.Exit(hit[2])
     report = analyze(folder, check=check, only=only)
-    captured = [Console(file=io.StringIO(), width=c.width, color_system=c.color_system,  # type: ignore[arg-type]
-                        force_terminal=c.is_terminal, no_color=c.no_color, highlight=False) for c in (out, err)]
+    sinks = [ByteSink(), ByteSink()]
+    captured = [Console(file=sink, width=c.width, color_system=c.color_system,  # type: ignore[arg-type]
+                        force_terminal=c.is_terminal, no_color=c.no_color, highlight=False)
+                for sink, c in zip(sinks, (out, err), strict=True)]
     try:
         code = body(report, captured[0], captured[1])
     except ClaimtrackError as error:
         _fail(error)
-    texts = [console.file.getvalue() for console in captured]  # type: ignore[attr-defined]
-    sys.stdout.write(texts[0])
-    sys.stderr.write(texts[1])
+    outputs = [sink.getvalue() for sink in sinks]
+    _write_bytes(outputs[0], outputs[1])
     if cache is not None:
         file_cache = report.dataset.cache
-        cache.put(report.files_read, texts[0], texts[1], code, file_cache.stamps() if file_cache else None)
+        cache.put(report.files_read, outputs[0], outputs[1], code, file_cache.stamps() if file_cache else None)
     raise typer.Exit(code)
+
+
+def _write_bytes(stdout: bytes, stderr: bytes) -> None:
+    """Captured output, as the UTF-8 it was kept in."""
+    for stream, data in ((sys.stdout, stdout), (sys.stderr, stderr)):
+        stream.flush()
+        stream.buffer.write(data)
+        stream.buffer.flush()
 
 
 def _warn_problems(report: Report, console: Console) -> None:

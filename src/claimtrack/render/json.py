@@ -9,7 +9,7 @@ from rich.console import Console
 
 from claimtrack.conflicts import Conflict, value_order
 from claimtrack.dataset import Claim, Topic
-from claimtrack.render.text import json_text, write_text
+from claimtrack.render.text import STREAMED, json_text, write_json, write_text
 from claimtrack.report import Report
 from claimtrack.values import format_day
 
@@ -74,7 +74,8 @@ def topic_object(report: Report, topic: Topic, claims: tuple[Claim, ...] | None 
 
 
 def conflicts(report: Report, chosen: list[Conflict], console: Console) -> None:
-    _emit({"conflicts": [topic_object(report, c.topic, c.claims) for c in chosen]}, console)
+    write_json(console, {"conflicts": STREAMED, "schema_version": SCHEMA_VERSION},
+               (topic_object(report, c.topic, c.claims) for c in chosen))
 
 
 def show(report: Report, topic: Topic, console: Console) -> None:
@@ -99,6 +100,6 @@ def sources(report: Report, console: Console) -> None:
 
 
 def check(report: Report, console: Console) -> None:
-    problems = [{"path": str(p.location.path), "line": p.location.line, "column": p.location.column,
-                 "severity": p.severity, "code": p.code, "message": p.message} for p in report.problems]
-    _emit({"ok": not report.errors, "problems": problems}, console)
+    problems = ({"path": str(p.location.path), "line": p.location.line, "column": p.location.column,
+                 "severity": p.severity, "code": p.code, "message": p.message} for p in report.problems)
+    write_json(console, {"ok": not report.errors, "problems": STREAMED, "schema_version": SCHEMA_VERSION}, problems)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
 
 from rich.console import Console
 
-from claimtrack.render.text import json_text, write_text
-
 from claimtrack import __version__
+from claimtrack.errors import Problem
+from claimtrack.render.text import STREAMED, write_json
 from claimtrack.report import Report
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -15,19 +16,21 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 def check(report: Report, console: Console) -> None:
     codes = sorted({p.code for p in report.problems})
-    results = []
-    for problem in report.problems:
+    index = {code: number for number, code in enumerate(codes)}
+
+    def result(problem: Problem) -> dict[str, Any]:
         region = {}
         if problem.location.line is not None:
             region = {"region": {"startLine": problem.location.line, "startColumn": problem.location.column or 1}}
-        results.append({
+        return {
             "ruleId": problem.code,
-            "ruleIndex": codes.index(problem.code),
+            "ruleIndex": index[problem.code],
             "level": "error" if problem.severity == "error" else "warning",
             "message": {"text": problem.message},
             "locations": [{"physicalLocation": {
                 "artifactLocation": {"uri": problem.location.path.as_posix()}, **region}}],
-        })
+        }
+
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -37,7 +40,7 @@ def check(report: Report, console: Console) -> None:
                 "rules": [{"id": code, "name": code, "shortDescription": {"text": code.replace("-", " ")},
                            "help": {"text": f"See docs/checks.md, section {code}."}} for code in codes],
             }},
-            "results": results,
+            "results": STREAMED,
         }],
     }
-    write_text(console, json_text(log))
+    write_json(console, log, map(result, report.problems))

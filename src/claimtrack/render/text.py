@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from claimtrack.dataset import Claim, Topic
 from claimtrack.values import Interval, format_day
@@ -20,11 +21,70 @@ def json_text(data: object) -> str:
     return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
 
 
+STREAMED = "\x00streamed\x00"  # stands, in write_json's `data`, for the list written item by item
+
+
+def write_json(console: Console, data: dict[str, Any], items: Iterable[Any]) -> None:
+    """Write `data` as json_text would, with `items` as the list where `data` holds STREAMED, each item built
+    and encoded in turn: a 170,000-pair conflicts document never exists as one Python structure."""
+    import orjson
+
+    head, tail = orjson.dumps(data, option=orjson.OPT_INDENT_2).split(orjson.dumps(STREAMED))
+    line = head[head.rfind(b"\n") + 1:]
+    indent = b"\n" + b" " * (len(line) - len(line.lstrip(b" ")) + 2)  # two deeper than the list's key
+    write_raw(console, head)
+    opened = False
+    for item in items:
+        encoded = orjson.dumps(item, option=orjson.OPT_INDENT_2).replace(b"\n", indent)
+        write_raw(console, (b"," if opened else b"[") + indent + encoded)
+        opened = True
+    write_raw(console, (indent[:-2] + b"]" if opened else b"[]") + tail + b"\n")
+    console.file.flush()
+
+
+def write_raw(console: Console, chunk: bytes) -> None:
+    """UTF-8 bytes to the console's file: as they are to a ByteSink, decoded to anything else."""
+    file = console.file
+    if isinstance(file, ByteSink):
+        file.write_bytes(chunk)
+    else:
+        file.write(chunk.decode())
+
+
 def write_text(console: Console, text: str) -> None:
     """Machine-readable output goes straight to the console's file: exact bytes, and no per-character
     processing by rich (which costs seconds on a 30 MB JSON document)."""
-    console.file.write(text + "\n")
+    console.file.write(text)
+    console.file.write("\n")
     console.file.flush()
+
+
+class ByteSink:
+    """A text file for rich that keeps what is written as UTF-8 bytes: a 30 MB document is held once, not
+    as a two- or four-byte-per-character string."""
+
+    encoding = "utf-8"
+
+    def __init__(self) -> None:
+        self._chunks: list[bytes] = []
+
+    def write(self, text: str) -> int:
+        self._chunks.append(text.encode("utf-8", "surrogateescape"))
+        return len(text)
+
+    def write_bytes(self, chunk: bytes) -> None:
+        self._chunks.append(chunk)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def getvalue(self) -> bytes:
+        value = b"".join(self._chunks)
+        self._chunks = [value]
+        return value
 
 
 def number(value: float) -> str:
