@@ -120,7 +120,7 @@ def test_find_files_skips_hidden_and_refuses_outside_symlinks(tmp_path: Path) ->
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimtrack.loader import _fast_parse, _precise, _scan_block_style, _shape
+from claimtrack.loader import _fast_parse, _Packed, _precise, _scan_block_style, _shape
 
 ROOT = Path(__file__).resolve().parent.parent
 _text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30)
@@ -138,6 +138,11 @@ def _agree(text: str) -> None:
     scanned = _scan_block_style(text, shape) if shape else None
     if scanned is not None:
         assert all(builder.positions.get(key) == at for key, at in scanned.items())
+        packed = _Packed(shape, scanned)  # type: ignore[arg-type]
+        assert all(packed.get(key) == (line << 20) | column for key, (line, column) in scanned.items())
+        for absent in [("nope",), ("source", "nope"), ("claims", 10**6), ("claims", 0, "nope"), ("claims", "x"),
+                       ("claims", 0, "topic", 1), ("source", "title", "x")]:
+            assert (absent in packed) == (absent in scanned) and packed.get(absent) == scanned.get(absent)
 
 
 @settings(max_examples=150, deadline=None)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from claimtrack.cache import Stamp
 from claimtrack.errors import ClaimtrackError, Location, Problem, reduce_by_slots
 from claimtrack.loader import (TOPICS_FILE, KeyPath, Positions, YamlDoc, display_path, find_files, read_yaml,
-                               read_yaml_file)
+                               read_yaml_file, shared_keypath)
 from claimtrack.parallel import map_in_two
 from claimtrack.models import SLUG, ClaimSpec, SourceSpec, StructuredValue, TopicSpec, did_you_mean, validate
 from claimtrack.units import lookup_unit
@@ -387,7 +387,7 @@ def _read_source(doc: YamlDoc, path: Path, topics: dict[str, Topic], registry_ok
         return
     used: dict[str, KeyPath] = {}
     for index, raw in enumerate(raw_claims):
-        at = ("claims", index)
+        at = shared_keypath(("claims", index))  # kept by every claim: one tuple per index, not per claim
         claim_spec, claim_problems = validate(ClaimSpec, raw, doc, at)
         problems.extend(claim_problems)
         if claim_spec is None:
