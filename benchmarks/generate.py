@@ -7,6 +7,12 @@ Every kind of topic (quantities with units, percentages, money, counts, dates, t
 ranges, approximate words, unit conversions, `as_of`, qualifiers and comments; values scatter around a
 per-topic truth so that some topics conflict, and a share of the conflicting topics carries a resolution
 covering exactly its conflicting claims.
+
+Two profiles. `realistic` (the default) follows the shipped data set (claims/, 156 claims from five real
+articles), measured: quotes of about 115 characters, a note on half the claims, `as_of` on 58 %,
+`attributed_to` on 17 %, sources with an author and a URL — about 350 bytes of YAML per claim. `terse` is
+the first generator's profile (one-line quotes, few optional keys, ~180 bytes per claim, and more
+conflicts because fewer claims carry an `as_of` that keeps them apart): a stress case for the analysis.
 """
 
 from __future__ import annotations
@@ -97,8 +103,26 @@ def _value(rng: random.Random, topic: dict[str, object]) -> str:
     return "yes" if bool(truth) != flip else "no"
 
 
-def generate(out: Path, claims: int, seed: int = 7) -> Path:
+CLAUSES = ["according to officials in Dushanbe", "the ministry said in a statement on its website",
+           "a figure repeated by several regional outlets", "as the report's authors put it",
+           "in remarks carried by state television", "citing figures from the border service",
+           "a number that the Taliban's spokesman did not dispute", "in a briefing for foreign journalists"]
+NOTES = ["Rounded in the source; the underlying table gives a more precise figure.",
+         "The source gives no date for the figure; the publication date is used.",
+         "Reported second-hand; the original statement could not be found.",
+         "The article's English and Russian versions differ on this point."]
+
+
+def _quote(rng: random.Random, value: str, topic: dict[str, object], profile: str) -> str:
+    if profile == "terse":
+        return f"the report says {value} about {topic['title']}"
+    title = str(topic["title"]).lower()
+    return f"{title.capitalize()} stood at {value}, {rng.choice(CLAUSES)}, {rng.choice(CLAUSES)}."
+
+
+def generate(out: Path, claims: int, seed: int = 7, profile: str = "realistic") -> Path:
     """Write a corpus of about `claims` claims to OUT/claims; return the claims folder."""
+    realistic = profile == "realistic"
     rng = random.Random(seed)
     folder = out / "claims"
     if folder.exists():
@@ -114,19 +138,25 @@ def generate(out: Path, claims: int, seed: int = 7) -> Path:
         source_id = f"{publisher}-{year}-{index}"
         lines = [f"# {publisher} report {index}", "source:", f"  id: {source_id}",
                  f'  title: "Report {index} on Tajik–Afghan relations"', f"  publisher: {publisher}",
-                 f"  published: {year}-{1 + index % 12:02d}", "  type: news", "claims:"]
+                 f"  published: {year}-{1 + index % 12:02d}", "  type: news"]
+        if realistic:
+            lines += [f"  author: {rng.choice(NAMES)}",
+                      f"  url: https://{publisher}.example.org/{year}/{index}/tajik-afghan-relations"]
+        lines.append("claims:")
         for number in range(per_file):
             topic = rng.choice(topics)
             claim_id = f"c{number}"
             value = _value(rng, topic)
             lines += [f"  - id: {claim_id}", f"    topic: {topic['key']}", f'    value: "{value}"',
-                      f'    quote: "the report says {value} about {topic["title"]}"']
-            if rng.random() < 0.15:
+                      f'    quote: "{_quote(rng, value, topic, profile)}"']
+            if rng.random() < (0.58 if realistic else 0.15):
                 lines.append(f"    as_of: {rng.randint(2015, 2025)}")
             if rng.random() < 0.05:
                 lines.append(f"    qualifiers: {{measure: {rng.choice(['official', 'estimate'])}}}")
-            if rng.random() < 0.05:
+            if rng.random() < (0.17 if realistic else 0.05):
                 lines.append("    attributed_to: a government official")
+            if realistic and rng.random() < 0.5:
+                lines.append(f"    note: {rng.choice(NOTES)}")
             written.append((f"{source_id}/{claim_id}", topic))
         path = folder / "sources" / publisher / str(year) / f"{source_id}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -163,8 +193,9 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--claims", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--profile", choices=["realistic", "terse"], default="realistic")
     args = parser.parse_args()
-    print(generate(args.out, args.claims, args.seed))
+    print(generate(args.out, args.claims, args.seed, args.profile))
 
 
 if __name__ == "__main__":

@@ -48,15 +48,15 @@ def claimtrack(*args: str) -> list[str]:
     return [sys.executable, "-m", "claimtrack", *args]
 
 
-def bench_size(size: int, work: Path, repeat: int) -> dict[str, object]:
+def bench_size(size: int, work: Path, repeat: int, profile: str) -> dict[str, object]:
     from generate import generate
 
-    corpus = work / f"corpus-{size}"
+    corpus = work / f"corpus-{profile}-{size}"
     if not (corpus / "claims" / "topics.yaml").exists():
-        generate(corpus, size)
+        generate(corpus, size, profile=profile)
     folder = corpus / "claims"
     files = sorted(folder.rglob("*.yaml"))
-    cache = work / f"cache-{size}"
+    cache = work / f"cache-{profile}-{size}"
     env = {**os.environ, "CLAIMTRACK_CACHE_DIR": str(cache), "CLAIMTRACK_DIR": str(folder)}
     topic = next(line.split(":")[0].strip() for line in (folder / "topics.yaml").read_text().splitlines()[2:]
                  if line.startswith("  ") and not line.startswith("    "))
@@ -127,12 +127,14 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--work", type=Path, default=Path("/tmp/claimtrack-bench"))
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--profile", choices=["realistic", "terse"], default="realistic",
+                        help="corpus profile (see generate.py): realistic follows the shipped data set")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     results = []
     for size in (int(s) for s in args.sizes.split(",")):
         print(f"benchmarking {size:,} claims …", file=sys.stderr, flush=True)
-        results.append(bench_size(size, args.work, args.repeat))
+        results.append(bench_size(size, args.work, args.repeat, args.profile))
     start = startup({**os.environ, "CLAIMTRACK_NO_CACHE": "1"}, args.repeat)
     (args.work / "results.json").write_text(json.dumps({"sizes": results, "startup": start}, indent=2))
     print(table(results, start))
