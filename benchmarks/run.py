@@ -69,7 +69,9 @@ def bench_size(size: int, work: Path, repeat: int, profile: str) -> dict[str, ob
     for name, command in commands.items():
         shutil.rmtree(cache, ignore_errors=True)
         cold = run(command, env, corpus)
-        victim.write_text(original.replace("the report says", "the report said", 1), encoding="utf-8")
+        edited = original.replace('quote: "', 'quote: "Edited: ', 1)  # a real edit: size and content change
+        assert edited != original, f"nothing to edit in {victim}"
+        victim.write_text(edited, encoding="utf-8")
         one_file = run(command, env, corpus)
         victim.write_text(original, encoding="utf-8")
         run(command, env, corpus)  # bring the cache up to date with the restored file

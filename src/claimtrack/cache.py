@@ -20,7 +20,7 @@ import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable, Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from claimtrack import __version__
@@ -108,15 +108,36 @@ def _load(path: Path) -> Any:
         return None
 
 
-def _save(path: Path, value: Any) -> None:
+def _save(path: Path, *values: Any) -> None:
+    """Pickle `values` one after the other into `path` (a generator among them: each item it yields, then
+    None), atomically: readers see the old file or the new one."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         with temporary.open("wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            for value in values:
+                if isinstance(value, Iterator):
+                    for item in value:
+                        pickle.dump(item, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    value = None
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
     except OSError:
         pass  # a read-only or full cache directory only costs speed
+
+
+def _load_parts(path: Path) -> tuple[Any, dict[int, bytes]] | None:
+    """A header, then (index, pickled part) items up to None, as FileCache.save writes them."""
+    try:
+        with path.open("rb") as handle:
+            header = pickle.load(handle)
+            parts = {}
+            while (item := pickle.load(handle)) is not None:
+                index, blob = item
+                parts[index] = blob
+            return header, parts
+    except Exception:  # noqa: BLE001 — a missing, truncated or foreign cache file is simply no cache
+        return None
 
 
 CHUNKS = 64  # the file cache is kept in this many separately pickled parts
@@ -130,10 +151,11 @@ class FileCache:
     (key paths, intervals, strings) the way one big pickle would.
     """
 
-    def __init__(self, store: Path, registry: str | None, saved: dict[str, Any], written_at: float) -> None:
+    def __init__(self, store: Path, registry: str | None, saved: dict[str, Any], written_at: float,
+                 blobs: dict[int, bytes] | None = None) -> None:
         self.store = store
         self.registry = registry
-        self.blobs: dict[int, bytes] = saved.get("chunks", {})
+        self.blobs: dict[int, bytes] = blobs or {}
         self.topics: Any = saved.get("topics")  # what dataset._load_topics gave for this registry
         self.written_at = written_at
         self.chunks: dict[int, dict[str, tuple[Stamp, SourceFile]]] = {}  # the parts unpickled so far
@@ -148,11 +170,11 @@ class FileCache:
             return None
         registry = f"{__version__}:{FORMAT}:{file_hash(topics_path) if topics_path else None}"
         store = directory / "files.pickle"
-        saved = _load(store)
-        if (not isinstance(saved, dict) or saved.get("registry") != registry
-                or not isinstance(saved.get("chunks"), dict)):
+        loaded = _load_parts(store)
+        if loaded is None or not isinstance(loaded[0], dict) or loaded[0].get("registry") != registry:
             return cls(store, registry, {}, time.time())
-        return cls(store, registry, saved, float(saved.get("written_at", 0)))
+        saved, blobs = loaded
+        return cls(store, registry, saved, float(saved.get("written_at", 0)), blobs)
 
     def get(self, path: Path) -> SourceFile | None:
         """The file's entry while it is still valid."""
@@ -191,11 +213,13 @@ class FileCache:
         dirty.update(index for index in self.blobs if index not in parts)  # every file of the part is gone
         if not dirty and not self.changed:
             return
-        blobs = {index: self.blobs[index] if index not in dirty and index in self.blobs
-                 else pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL) for index, part in parts.items()}
-        _save(self.store, {"registry": self.registry, "chunks": blobs, "topics": self.topics,
-                           "written_at": time.time()})
-        # the pickled parts are not needed again in this run: let them go (a later save pickles all parts)
+        def blobs() -> Iterator[tuple[int, bytes]]:  # one part pickled at a time, written, let go
+            for index, part in parts.items():
+                kept = self.blobs.get(index) if index not in dirty else None
+                yield index, kept if kept is not None else pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
+
+        _save(self.store, {"registry": self.registry, "topics": self.topics, "written_at": time.time()}, blobs())
+        # the pickled parts are not needed again in this run (a later save pickles every part)
         self.blobs, self.chunks, self.dirty, self.changed = {}, parts, set(), False
 
     def _chunk(self, index: int) -> dict[str, tuple[Stamp, SourceFile]]:

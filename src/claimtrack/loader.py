@@ -10,7 +10,6 @@ import os
 import re
 import stat
 from array import array
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,21 +91,6 @@ class Positions:
             # a later look-up that needs the builder reads the file again (text given in memory is kept)
             self._text = None if self.source is not None else text
         return self._found
-
-
-def locate_all(documents: Iterable[Positions]) -> None:
-    """Work out the positions of many files ahead of their look-ups, in two processes: on a cold run the
-    claims in a conflict sit in nearly every file, and scanning them one by one is a tenth of the run."""
-    from claimtrack.parallel import map_in_two
-
-    pending = [document for document in documents if document._found is None]
-    for document, (found, scanned) in zip(pending, map_in_two(_located, pending), strict=True):
-        document._found, document._scanned, document.located_now = found, scanned, True
-        document._text = None if document.source else document._text
-
-
-def _located(document: Positions) -> tuple[dict[KeyPath, int] | _Packed, bool]:
-    return document._positions(), document._scanned
 
 
 class _Packed:

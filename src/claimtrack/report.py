@@ -9,7 +9,6 @@ from pathlib import Path
 from claimtrack.conflicts import Conflict, TopicStatus, find_conflicts, topic_status
 from claimtrack.dataset import Dataset, load_folder
 from claimtrack.errors import ExitCode, Problem
-from claimtrack.loader import locate_all
 
 
 @dataclass(frozen=True)
@@ -49,9 +48,6 @@ def analyze(folder: Path, *, check: bool = False, only: Iterable[Path] | None = 
     """Load `folder`, find its conflicts and, with `check`, run every check (limited to `only` files if given)."""
     dataset = load_folder(folder, overrides)
     conflicts = find_conflicts(dataset)
-    # every claim in a conflict is shown with its line: find them for all files at once
-    locate_all({id(claim.positions): claim.positions for conflict in conflicts.values()
-                for claim in conflict.claims}.values())
     problems: list[Problem] = list(dataset.problems)
     if check:
         from claimtrack.checks import limit_to_files, run_checks
