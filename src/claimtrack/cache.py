@@ -18,9 +18,9 @@ import pickle
 import stat
 import time
 import zlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from claimtrack import __version__
@@ -213,6 +213,7 @@ class FileCache:
         dirty.update(index for index in self.blobs if index not in parts)  # every file of the part is gone
         if not dirty and not self.changed:
             return
+
         def blobs() -> Iterator[tuple[int, bytes]]:  # one part pickled at a time, written, let go
             for index, part in parts.items():
                 kept = self.blobs.get(index) if index not in dirty else None

@@ -16,8 +16,8 @@ from claimtrack.cache import Stamp
 from claimtrack.errors import ClaimtrackError, Location, Problem, reduce_by_slots
 from claimtrack.loader import (TOPICS_FILE, KeyPath, Positions, YamlDoc, display_path, find_files, read_yaml,
                                read_yaml_file, shared_keypath)
-from claimtrack.parallel import map_in_two
 from claimtrack.models import SLUG, ClaimSpec, SourceSpec, StructuredValue, TopicSpec, did_you_mean, validate
+from claimtrack.parallel import map_in_two
 from claimtrack.units import lookup_unit
 from claimtrack.values import (
     DEFAULT_APPROX,
@@ -168,8 +168,9 @@ def load_folder(folder: Path, overrides: Mapping[Path, str] | None = None) -> Da
     sources: dict[str, Source] = {}
     claims: list[Claim] = []
 
-    results = {path: cache.get(path) for path in source_paths} if cache else {}
-    unread = [path for path in source_paths if results.get(path) is None]
+    cached = {path: cache.get(path) for path in source_paths} if cache else {}
+    results = {path: result for path, result in cached.items() if result is not None}
+    unread = [path for path in source_paths if path not in results]
 
     def read(path: Path) -> tuple[Stamp | None, SourceFile]:
         stamp = Stamp.of(path)  # before reading: see FileCache.put
@@ -180,7 +181,7 @@ def load_folder(folder: Path, overrides: Mapping[Path, str] | None = None) -> Da
         if cache:
             cache.put(path, stamp, result)
     for path in source_paths:
-        _merge(results[path], sources, claims, problems)  # type: ignore[arg-type]
+        _merge(results[path], sources, claims, problems)
     by_topic: dict[str, list[Claim]] = {key: [] for key in topics}
     for claim in claims:
         by_topic.setdefault(claim.topic, []).append(claim)

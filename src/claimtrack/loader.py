@@ -40,7 +40,7 @@ class Positions:
         self.shown = shown
         self.source = source  # absolute path to re-read the text from, when the text is gone
         self._text = text
-        self._found = _compact(found) if found is not None else None
+        self._found: dict[KeyPath, int] | _Packed | None = _compact(found) if found is not None else None
         self._shape = shape  # the keys the data has, to check a quick scan of the text against
         self._scanned = False  # positions so far come from the quick scan (the usual keys only)
         self.located_now = False  # worked out in this process: the cache keeps them
@@ -105,7 +105,7 @@ class _Packed:
         for index, keys in enumerate(claims):
             order += [("claims", index), *(("claims", index, key) for key in _sorted(keys))]
         self.shape = shape
-        self.values = array("Q", ((line << 20) | min(column, 0xFFFFF) for line, column in map(found.__getitem__, order)))
+        self.values = array("Q", (_pack(*found[key]) for key in order))
 
     def get(self, keypath: KeyPath) -> int | None:
         offset = self._offset(keypath)
@@ -154,7 +154,12 @@ def shared_keypath(keypath: KeyPath) -> KeyPath:
 
 def _compact(found: dict[KeyPath, tuple[int, int]]) -> dict[KeyPath, int]:
     """Positions as one integer each under shared key tuples: a 100,000-claim folder holds a million of them."""
-    return {shared_keypath(key): (line << 20) | min(column, 0xFFFFF) for key, (line, column) in found.items()}
+    return {shared_keypath(key): _pack(*at) for key, at in found.items()}
+
+
+def _pack(line: int, column: int) -> int:
+    """(line, column) as one integer; Positions.location unpacks it."""
+    return (line << 20) | min(column, 0xFFFFF)
 
 
 @dataclass(frozen=True)
