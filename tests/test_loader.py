@@ -120,7 +120,7 @@ def test_find_files_skips_hidden_and_refuses_outside_symlinks(tmp_path: Path) ->
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimtrack.loader import _fast_parse, _Packed, _precise, _scan_block_style, _shape
+from claimtrack.loader import _fast_parse, _precise, _scan_block_style, _shape
 
 ROOT = Path(__file__).resolve().parent.parent
 _text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30)
@@ -135,14 +135,15 @@ def _agree(text: str) -> None:
         return  # the builder alone reads this file
     assert not problems and data == builder.root
     shape = _shape(data)
-    scanned = _scan_block_style(text, shape) if shape else None
-    if scanned is not None:
-        assert all(builder.positions.get(key) == at for key, at in scanned.items())
-        packed = _Packed(shape, scanned)  # type: ignore[arg-type]
-        assert all(packed.get(key) == (line << 20) | column for key, (line, column) in scanned.items())
+    packed = _scan_block_style(text, shape) if shape else None
+    if packed is not None:
+        scanned = dict(zip(packed.keypaths(), packed.values, strict=True))
+        assert all(builder.positions[key] == (at >> 20, at & 0xFFFFF) for key, at in scanned.items())
+        for key in scanned:
+            assert key in packed and packed.get(key) == scanned[key]
         for absent in [("nope",), ("source", "nope"), ("claims", 10**6), ("claims", 0, "nope"), ("claims", "x"),
                        ("claims", 0, "topic", 1), ("source", "title", "x")]:
-            assert (absent in packed) == (absent in scanned) and packed.get(absent) == scanned.get(absent)
+            assert absent not in packed and packed.get(absent) is None
 
 
 @settings(max_examples=150, deadline=None)

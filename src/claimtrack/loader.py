@@ -28,31 +28,28 @@ _NULLS = {"", "~", "null", "Null", "NULL"}
 
 
 class Positions:
-    """Line and column of every key and item of one file, worked out only when first asked for.
+    """Line and column of every key and item of one file.
 
-    Files read through the fast parser carry no positions; most never need any (a file without problems
-    and without claims in a conflict). The first `location()` call re-reads the text with the positional
-    builder. Pickled (for the cache) without the text: it is read again from `source` if needed.
+    A claim file in the usual block layout is located as it is read, by a quick scan that finds the keys a
+    claim file has (top-level keys, the keys of `source:`, each claim's keys). Any other key, and any other
+    layout, is located by the positional builder, which reads the text again only when a location is first
+    asked for. Pickled (for the cache) without the text: it is read again from `source` if needed.
     """
 
-    def __init__(self, shown: Path, text: str | None, found: dict[KeyPath, tuple[int, int]] | None = None,
-                 source: Path | None = None, shape: Shape | None = None) -> None:
+    def __init__(self, shown: Path, text: str | None, found: dict[KeyPath, tuple[int, int]] | _Packed | None = None,
+                 source: Path | None = None) -> None:
         self.shown = shown
         self.source = source  # absolute path to re-read the text from, when the text is gone
         self._text = text
-        self._found: dict[KeyPath, int] | _Packed | None = _compact(found) if found is not None else None
-        self._shape = shape  # the keys the data has, to check a quick scan of the text against
-        self._scanned = False  # positions so far come from the quick scan (the usual keys only)
-        self.located_now = False  # worked out in this process: the cache keeps them
+        self._found: dict[KeyPath, int] | _Packed | None = _compact(found) if isinstance(found, dict) else found
+        self.located_now = False  # worked out after reading, in this process: the cache keeps them
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"shown": self.shown, "source": self.source, "_text": None, "_found": self._found,
-                "_shape": self._shape, "_scanned": self._scanned}
+        return {"shown": self.shown, "source": self.source, "_text": None, "_found": self._found}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         # each file is pickled on its own: share key paths and shapes between files again
-        found, shape = state["_found"], state["_shape"]
-        state["_shape"] = None if shape is None else _SHAPES.setdefault(shape, shape)
+        found = state["_found"]
         if isinstance(found, _Packed):
             found.shape = _SHAPES.setdefault(found.shape, found.shape)
         elif found is not None:
@@ -61,51 +58,47 @@ class Positions:
 
     def location(self, keypath: KeyPath = ()) -> Location:
         """The location of `keypath`, or of its nearest ancestor that has one."""
-        found = self._positions()
-        if keypath not in found and self._scanned:
-            found = self._positions(precise=True)  # the scan knows the usual keys; the builder knows them all
+        found = self._found
+        if found is None or (isinstance(found, _Packed) and keypath not in found):
+            found = self._locate_precisely()  # the scan knows the usual keys; the builder knows them all
         for end in range(len(keypath), -1, -1):
             at = found.get(keypath[:end])
             if at is not None:
                 return Location(self.shown, at >> 20, at & 0xFFFFF)
         return Location(self.shown)
 
-    def _positions(self, precise: bool = False) -> dict[KeyPath, int] | _Packed:
-        if self._found is None or precise:
-            text = self._text
-            if text is None and self.source is not None:
-                try:
-                    decoded = decode_bytes(self.source.read_bytes(), self.shown)
-                    text = decoded if isinstance(decoded, str) else None
-                except OSError:
-                    text = None
-            scanned = None
-            if text is not None and self._shape and not precise:
-                scanned = _scan_block_style(text, self._shape)
-            self._scanned = scanned is not None
-            if scanned is not None and self._shape is not None:
-                self._found = _Packed(self._shape, scanned)
-            else:
-                self._found = _compact(_precise(text, self.shown)[0].positions if text is not None else {})
-            self.located_now = True
-            # a later look-up that needs the builder reads the file again (text given in memory is kept)
-            self._text = None if self.source is not None else text
-        return self._found
+    def _locate_precisely(self) -> dict[KeyPath, int]:
+        text = self._text
+        if text is None and self.source is not None:
+            try:
+                decoded = decode_bytes(self.source.read_bytes(), self.shown)
+                text = decoded if isinstance(decoded, str) else None
+            except OSError:
+                text = None
+        found = self._found = _compact(_precise(text, self.shown)[0].positions if text is not None else {})
+        self.located_now = True
+        self._text = None if self.source is not None else text  # text given in memory is kept
+        return found
 
 
 class _Packed:
-    """The positions a scan found, as one array in the order the file's shape gives: a tenth of the memory
-    of a dictionary of integers (a 100,000-claim folder has a million positions)."""
+    """The positions a scan found, as one array in the order the file's shape gives (its keys in document
+    order, then each claim's): a tenth of the memory of a dictionary of integers (a 100,000-claim folder has
+    a million positions)."""
 
     __slots__ = ("shape", "values")
 
-    def __init__(self, shape: Shape, found: dict[KeyPath, tuple[int, int]]) -> None:
-        top, source, claims = shape
-        order: list[KeyPath] = [(), *((key,) for key in _sorted(top)), *(("source", key) for key in _sorted(source))]
-        for index, keys in enumerate(claims):
-            order += [("claims", index), *(("claims", index, key) for key in _sorted(keys))]
+    def __init__(self, shape: Shape, values: array[int]) -> None:
         self.shape = shape
-        self.values = array("Q", (_pack(*found[key]) for key in order))
+        self.values = values
+
+    def keypaths(self) -> list[KeyPath]:
+        """The key path of each value, in order."""
+        top, source, claims = self.shape
+        order: list[KeyPath] = [(), *((key,) for key in top), *(("source", key) for key in source)]
+        for index, keys in enumerate(claims):
+            order += [("claims", index), *(("claims", index, key) for key in keys)]
+        return order
 
     def get(self, keypath: KeyPath) -> int | None:
         offset = self._offset(keypath)
@@ -120,10 +113,10 @@ class _Packed:
             return 0
         head = keypath[0]
         if len(keypath) == 1:
-            return 1 + _sorted(top).index(head) if head in top else None
+            return 1 + top.index(head) if head in top else None
         base = 1 + len(top)
         if head == "source" and len(keypath) == 2:
-            return base + _sorted(source).index(keypath[1]) if keypath[1] in source else None
+            return base + source.index(keypath[1]) if keypath[1] in source else None
         index = keypath[1]
         if head != "claims" or not isinstance(index, int) or not 0 <= index < len(claims) or len(keypath) > 3:
             return None
@@ -131,17 +124,7 @@ class _Packed:
         if len(keypath) == 2:
             return base
         keys = claims[index]
-        return base + 1 + _sorted(keys).index(keypath[2]) if keypath[2] in keys else None
-
-
-_SORTED: dict[frozenset[str], tuple[str, ...]] = {}
-
-
-def _sorted(keys: frozenset[str]) -> tuple[str, ...]:
-    known = _SORTED.get(keys)
-    if known is None:
-        known = _SORTED[keys] = tuple(sorted(keys))
-    return known
+        return base + 1 + keys.index(keypath[2]) if keypath[2] in keys else None
 
 
 _KEYPATHS: dict[KeyPath, KeyPath] = {}  # one tuple per distinct key path, shared by every file
@@ -301,9 +284,13 @@ def parse_yaml(text: str, shown: Path, source: Path | None = None) -> tuple[Yaml
     """Build plain data (dict, list, str, None) from YAML text; positions come when first asked for."""
     data = _fast_parse(text)
     if data is not None:
-        # the text is not kept when the file can be read again: most files are never asked for a position
+        # A claim file in the usual layout is located at once: the scan costs about what unpickling its
+        # positions would. Anything else is located by the builder, and only if a location is asked for
+        # (the text is then read again when the file can be, rather than kept).
+        shape = _shape(data)
+        scanned = _scan_block_style(text, shape) if shape is not None else None
         kept = None if source is not None else text
-        return YamlDoc(shown, data, Positions(shown, kept, source=source, shape=_shape(data))), []
+        return YamlDoc(shown, data, Positions(shown, kept, scanned, source)), []
     builder, problems = _precise(text, shown)
     if problems and builder.failed:
         return None, problems
@@ -397,10 +384,14 @@ def _as_text(node: Any) -> bool | None:
     return saw_integer
 
 
-# What a quick scan must find in a claim file: its top-level keys, the keys of `source:` and each claim's keys.
-Shape = tuple[frozenset[str], frozenset[str], tuple[frozenset[str], ...]]
+# What a quick scan must find in a claim file, in document order: its top-level keys, the keys of `source:`
+# and each claim's keys.
+Shape = tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, ...], ...]]
 _SHAPES: dict[Shape, Shape] = {}
-_KEY_LINE = re.compile(r"( *)(- +)?([A-Za-z_][\w-]*):(?=[ \t]|$)")
+_KEY_LINE = re.compile(r"^( *)(- +)?([A-Za-z_][\w-]*):(?=[ \t\r]|$)", re.MULTILINE)
+# A line at the left margin that is none of: blank, a comment, a plain key, a sequence item. (Searched for in
+# "\n" + text: a pattern starting "^|\n" would be tried at every character.)
+_ODD_LINE = re.compile(r"\n(?![ #\r\n]|\Z|-(?:[ \r\n]|\Z)|[A-Za-z_][\w-]*:(?:[ \t\r\n]|\Z))")
 
 
 def _shape(data: dict[str, Any]) -> Shape | None:
@@ -412,56 +403,60 @@ def _shape(data: dict[str, Any]) -> Shape | None:
         return None
     if not all(isinstance(claim, dict) for claim in claims):
         return None
-    shape = (frozenset(data), frozenset(source), tuple(frozenset(claim) for claim in claims))
+    shape = (tuple(data), tuple(source), tuple(tuple(claim) for claim in claims))
     return _SHAPES.setdefault(shape, shape)  # files of one layout share one shape
 
 
-def _scan_block_style(text: str, shape: Shape) -> dict[KeyPath, tuple[int, int]] | None:
-    """Positions of a claim file written in the usual block style, found line by line (some fifty times
-    faster than the positional builder); None when the file is laid out otherwise or the scan does not find
-    exactly the keys the data has."""
-    found: dict[KeyPath, tuple[int, int]] = {(): (1, 1)}
-    top: str | None = None
-    item = -1
-    item_indent = key_indent = source_indent = None
-    items: list[set[str]] = []
-    source_keys: set[str] = set()
-    for number, line in enumerate(text.splitlines(), 1):
-        body = line.lstrip(" ")
-        if not body or body.startswith("#"):
-            continue
-        indent = len(line) - len(body)
-        match = _KEY_LINE.match(line)
-        if indent == 0:
-            if match is None or match.group(2):
-                return None
-            top = match.group(3)
-            found[(top,)] = (number, 1)
-            continue
-        if top == "claims":
-            if body.startswith("- ") and item_indent in (None, indent):
-                item_indent = indent
-                item += 1
-                items.append(set())
-                if match is None or not match.group(2):
-                    return None
-                key_indent = indent + len(match.group(2))
-                found[("claims", item)] = (number, key_indent + 1)  # an item is where its mapping starts
-                found[("claims", item, match.group(3))] = (number, key_indent + 1)
-                items[item].add(match.group(3))
-            elif item >= 0 and indent == key_indent and match is not None and not match.group(2):
-                found[("claims", item, match.group(3))] = (number, indent + 1)
-                items[item].add(match.group(3))
-        elif top == "source":
-            source_indent = indent if source_indent is None else source_indent
-            if indent == source_indent and match is not None and not match.group(2):
-                found[("source", match.group(3))] = (number, indent + 1)
-                source_keys.add(match.group(3))
-    top_keys, wanted_source, wanted_claims = shape
-    scanned_top = {key[0] for key in found if len(key) == 1}
-    if scanned_top != top_keys or source_keys != wanted_source or tuple(map(frozenset, items)) != wanted_claims:
+def _scan_block_style(text: str, shape: Shape) -> _Packed | None:
+    """Positions of a claim file written in the usual block style, found by one regular expression over the
+    text (some hundred times faster than the positional builder); None when the file is laid out otherwise
+    or the scan does not find exactly the keys the data has, in the same order."""
+    if _ODD_LINE.search("\n" + text):
         return None
-    return found
+    top_keys: list[str] = []
+    top_at: list[int] = []
+    source_keys: list[str] = []
+    source_at: list[int] = []
+    claim_keys: list[list[str]] = []
+    claim_at: list[int] = []
+    top: str | None = None
+    item_indent = key_indent = source_indent = -1
+    line, last = 1, 0
+    for match in _KEY_LINE.finditer(text):
+        start = match.start()
+        line += text.count("\n", last, start)
+        last = start
+        spaces, dash, key = match.groups()
+        indent = len(spaces)
+        if dash:
+            if top != "claims" or item_indent not in (-1, indent):
+                if indent == 0:
+                    return None  # an item at the margin outside `claims:`
+                continue  # a list deeper inside a claim
+            item_indent = indent
+            key_indent = indent + len(dash)
+            claim_keys.append([key])
+            claim_at += [_pack(line, key_indent + 1), _pack(line, key_indent + 1)]  # the item, and its first key
+        elif indent == 0:
+            top = key
+            top_keys.append(key)
+            top_at.append(_pack(line, 1))
+        elif top == "claims":
+            if claim_keys and indent == key_indent:
+                claim_keys[-1].append(key)
+                claim_at.append(_pack(line, indent + 1))
+        elif top == "source":
+            if source_indent == -1:
+                source_indent = indent
+            if indent == source_indent:
+                source_keys.append(key)
+                source_at.append(_pack(line, indent + 1))
+    wanted_top, wanted_source, wanted_claims = shape
+    if (tuple(top_keys) != wanted_top or tuple(source_keys) != wanted_source
+            or len(claim_keys) != len(wanted_claims)
+            or any(tuple(keys) != wanted for keys, wanted in zip(claim_keys, wanted_claims))):
+        return None
+    return _Packed(shape, array("Q", [_pack(1, 1), *top_at, *source_at, *claim_at]))
 
 
 def _precise(text: str, shown: Path) -> tuple[_Builder, list[Problem]]:
