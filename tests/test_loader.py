@@ -120,7 +120,13 @@ def test_find_files_skips_hidden_and_refuses_outside_symlinks(tmp_path: Path) ->
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimtrack.loader import _fast_parse, _precise, _scan_block_style, _shape
+from claimtrack.loader import (
+    _fast_parse,
+    _precise,
+    _scan_any_block,
+    _scan_block_style,
+    _shape,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 _text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30)
@@ -135,7 +141,13 @@ def _agree(text: str) -> None:
         return  # the builder alone reads this file
     assert not problems and data == builder.root
     shape = _shape(data)
-    packed = _scan_block_style(text, shape) if shape else None
+    if shape is None:
+        general = _scan_any_block(text, data)
+        if general is not None:  # every key and item outside flow collections, where the builder puts it
+            assert all(builder.positions[key] == (at >> 20, at & 0xFFFFF) for key, at in general.items())
+            assert ("topics",) not in data or len(general) > 1
+        return
+    packed = _scan_block_style(text, shape)
     if packed is not None:
         scanned = dict(zip(packed.keypaths(), packed.values, strict=True))
         assert all(builder.positions[key] == (at >> 20, at & 0xFFFFF) for key, at in scanned.items())
@@ -166,6 +178,30 @@ def test_fast_path_agrees_on_shipped_and_fixture_files() -> None:
     assert paths
     for path in paths:
         _agree(path.read_text(encoding="utf-8"))
+    registry = (ROOT / "claims" / "topics.yaml").read_text(encoding="utf-8")
+    assert _scan_any_block(registry, _fast_parse(registry)) is not None  # the shipped registry is scanned
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.dictionaries(st.from_regex(r"[a-z][a-z-]{0,8}", fullmatch=True),
+                       st.fixed_dictionaries({"title": _text}, optional={
+                           "aliases": st.lists(_text, max_size=3), "note": _text,
+                           "resolution": st.fixed_dictionaries({"status": st.just("explained")},
+                                                               optional={"covers": st.lists(_text, max_size=3)})}),
+                       max_size=4),
+       st.booleans(), st.sampled_from([(2, 4, 2), (2, 2, 0), (4, 6, 4)]))
+def test_registry_scan_agrees_with_the_builder(topics: dict[str, object], flow: bool,
+                                               style: tuple[int, int, int]) -> None:
+    import io
+
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.indent(mapping=style[0], sequence=style[1], offset=style[2])
+    yaml.default_flow_style = None if flow else False  # None: lists of scalars in flow style
+    out = io.StringIO()
+    yaml.dump({"topics": topics}, out)
+    _agree(out.getvalue())
 
 
 @pytest.mark.parametrize("text", [
@@ -177,7 +213,9 @@ def test_fast_path_agrees_on_shipped_and_fixture_files() -> None:
     "a: " + "- " * 16 + "x\n", "a: " + "[" * 16 + "]" * 16 + "\n", "a:\n" + " " * 128 + "b: 1\n",
     # integers not written the plain way, in block and flow style
     "a: 007\n", "a: +7\n", "a: 1_000\n", "a: 0x10\n", "a: -0\n", "a: [1, 007]\n", "a: {b: +0}\n",
-    "a:\n  - 007\n"])
+    "a:\n  - 007\n", "a: _0\n", "a: __12\n", "a: -_1\n", "a: 0_\n", "a: 1_\n",
+    # a document marker at the start of any line
+    "a: 1\n...\n", "a: 1\n---\nb: 2\n"])
 def test_fast_path_declines_what_it_would_read_differently(text: str) -> None:
     assert _fast_parse(text) is None
 
@@ -186,6 +224,7 @@ def test_fast_path_declines_what_it_would_read_differently(text: str) -> None:
     ("a: 7\nb: 10\nc: 0\n", {"a": "7", "b": "10", "c": "0"}),
     ("a: 2019-08\nb: 'x? y'\nc: \"1 > 0 | 2\"\n", {"a": "2019-08", "b": "x? y", "c": "1 > 0 | 2"}),
     ("a: \"- - x\"\n", {"a": "- - x"}),
+    ("a: \"wait... --- no\"\nb: x ... y\n", {"a": "wait... --- no", "b": "x ... y"}),  # markers only count at a line's start
     ("a: [[1], {b: [2]}]\n", {"a": [["1"], {"b": ["2"]}]}),
 ])
 def test_fast_path_reads_ordinary_text_that_passes_a_guard(text: str, data: object) -> None:

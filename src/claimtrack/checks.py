@@ -35,10 +35,9 @@ def unknown_covers(given: CheckInput) -> Iterable[Problem]:
         if topic.resolution is None:
             continue
         topic_ids = [claim.id for claim in given.dataset.by_topic.get(topic.key, ())]
-        locations = topic.resolution.cover_locations or (topic.resolution.location,) * len(topic.resolution.covers)
-        for claim_id, where in zip(topic.resolution.covers, locations, strict=True):
+        for index, claim_id in enumerate(topic.resolution.covers):
             if claim_id not in known:
-                yield Problem(where, "unknown-cover",
+                yield Problem(topic.resolution.cover_location(index), "unknown-cover",
                               f"topic {topic.key!r}: covers {claim_id!r}, which is no claim"
                               f"{did_you_mean(claim_id, topic_ids)}")
 

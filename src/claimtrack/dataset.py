@@ -47,7 +47,14 @@ class Resolution:
     note: str | None
     covers: tuple[str, ...]
     location: Location
-    cover_locations: tuple[Location, ...] = ()  # where each id of `covers` is written
+    positions: Positions | None = field(default=None, repr=False, compare=False)
+    keypath: KeyPath = ()  # where the resolution is in topics.yaml
+
+    def cover_location(self, index: int) -> Location:
+        """Where the index-th id of `covers` is written (looked up only when shown)."""
+        if self.positions is None:
+            return self.location
+        return self.positions.location((*self.keypath, "covers", index))
 
 
 @dataclass(frozen=True)
@@ -301,9 +308,8 @@ def _make_topic(key: str, spec: TopicSpec, doc: YamlDoc, problems: list[Problem]
     resolution = None
     if spec.resolution is not None:
         r = spec.resolution
-        covers_at = (*at, "resolution", "covers")
         resolution = Resolution(r.status, r.preferred, r.note, tuple(r.covers), doc.location((*at, "resolution")),
-                                tuple(doc.location((*covers_at, i)) for i in range(len(r.covers))))
+                                doc.positions, (*at, "resolution"))
     return Topic(key, spec.title, spec.kind, unit.symbol if unit else None, tuple(spec.aliases),
                  QuantityScale(unit=unit, approx=approx), tolerance,
                  spec.similarity if spec.similarity is not None else DEFAULT_SIMILARITY, resolution,

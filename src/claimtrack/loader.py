@@ -36,12 +36,14 @@ class Positions:
     asked for. Pickled (for the cache) without the text: it is read again from `source` if needed.
     """
 
-    def __init__(self, shown: Path, text: str | None, found: dict[KeyPath, tuple[int, int]] | _Packed | None = None,
+    def __init__(self, shown: Path, text: str | None,
+                 found: dict[KeyPath, tuple[int, int]] | _Scanned | _Packed | None = None,
                  source: Path | None = None) -> None:
         self.shown = shown
         self.source = source  # absolute path to re-read the text from, when the text is gone
         self._text = text
-        self._found: dict[KeyPath, int] | _Packed | None = _compact(found) if isinstance(found, dict) else found
+        self._found: dict[KeyPath, int] | _Packed | None = (
+            _compact(found) if isinstance(found, dict) and not isinstance(found, _Scanned) else found)
         self.located_now = False  # worked out after reading, in this process: the cache keeps them
 
     def __getstate__(self) -> dict[str, Any]:
@@ -52,15 +54,15 @@ class Positions:
         found = state["_found"]
         if isinstance(found, _Packed):
             found.shape = _SHAPES.setdefault(found.shape, found.shape)
-        elif found is not None:
+        elif found is not None and not isinstance(found, _Scanned):
             state["_found"] = {shared_keypath(k): v for k, v in found.items()}
         self.__dict__.update(state, located_now=False)
 
     def location(self, keypath: KeyPath = ()) -> Location:
         """The location of `keypath`, or of its nearest ancestor that has one."""
         found = self._found
-        if found is None or (isinstance(found, _Packed) and keypath not in found):
-            found = self._locate_precisely()  # the scan knows the usual keys; the builder knows them all
+        if found is None or (isinstance(found, (_Packed, _Scanned)) and keypath not in found):
+            found = self._locate_precisely()  # a scan knows the usual keys; the builder knows them all
         for end in range(len(keypath), -1, -1):
             at = found.get(keypath[:end])
             if at is not None:
@@ -288,7 +290,8 @@ def parse_yaml(text: str, shown: Path, source: Path | None = None) -> tuple[Yaml
         # positions would. Anything else is located by the builder, and only if a location is asked for
         # (the text is then read again when the file can be, rather than kept).
         shape = _shape(data)
-        scanned = _scan_block_style(text, shape) if shape is not None else None
+        scanned: _Packed | _Scanned | None = (
+            _scan_block_style(text, shape) if shape is not None else _scan_any_block(text, data))
         kept = None if source is not None else text
         return YamlDoc(shown, data, Positions(shown, kept, scanned, source)), []
     builder, problems = _precise(text, shown)
@@ -311,19 +314,21 @@ _EXPLICIT_KEY = re.compile(r"[\s{\[,]\?|[{\[,][ \t]*[|>]")  # also "{|": a block
 _DEEP_DASHES = re.compile(r"(?:-[ \t]+){16}")
 _DEEP_BRACKETS = re.compile(r"(?:[\[{][^\]}\n]*){16}")
 _DEEP_INDENT = "\n" + " " * 128
-# A plain integer not written the plain way ("007", "+7", "1_000", "0x10", "-0"): the Rust parser would give the
+# A plain integer not written the plain way ("007", "+7", "1_000", "_1", "0x10", "-0"): the Rust parser would give the
 # number, and its digits are not what the file says; the builder keeps the text as written. A regex starting
 # with a character class, not "^|…", lets the engine skip ahead: 4× faster over a 17 MB folder.
 _NON_CANONICAL_INTEGER = re.compile(
-    r"[\s,\[{:][-+]?(?:0[0-9_]|0[xXoObB]|[1-9][0-9]*_|(?<=[-+])[0-9])[0-9a-fA-F_]*[ \t]*(?:$|[,\]}#])|"
+    r"[\s,\[{:][-+]?(?:_|0[0-9_]|0[xXoObB]|[1-9][0-9]*_|(?<=[-+])[0-9])[0-9a-fA-F_]*[ \t]*(?:$|[,\]}#])|"
     r"[\s,\[{:][-+]0[ \t]*(?:$|[,\]}#])", re.MULTILINE)
 
 
 def _needs_builder(text: str) -> bool:
     """True when the text holds something the Rust parser might read differently from libyaml, or might not
     survive. Cheap substring tests guard the regular expressions, which cost more than parsing itself."""
-    if any(mark in text for mark in ("!", "&", "*", "---", "...", "\t", "<<", "\u2028", "\u2029", "\x85", "\ufeff")):
+    if any(mark in text for mark in ("!", "&", "*", "\t", "<<", "\u2028", "\u2029", "\x85", "\ufeff")):
         return True
+    if text.startswith(("---", "...")) or any(f"{end}{mark}" in text for end in "\n\r" for mark in ("---", "...")):
+        return True  # document markers count only at the start of a line ("..." in a quote is just text)
     if _NOT_YAML_CHARACTER.search(text):
         return True
     if text.startswith("?") or (("?" in text or "|" in text or ">" in text) and _EXPLICIT_KEY.search(text)):
@@ -457,6 +462,76 @@ def _scan_block_style(text: str, shape: Shape) -> _Packed | None:
             or any(tuple(keys) != wanted for keys, wanted in zip(claim_keys, wanted_claims))):
         return None
     return _Packed(shape, array("Q", [_pack(1, 1), *top_at, *source_at, *claim_at]))
+
+
+_ENTRY = re.compile(r"( *)(- +|-$)?(?:([A-Za-z_][\w-]*):(?=[ \t]|$))?")
+
+
+class _Scanned(dict[KeyPath, int]):
+    """Positions a scan found: every key and item written in block style. What lies inside a flow
+    collection (`aliases: [a, b]`) is left to the builder."""
+
+
+def _scan_any_block(text: str, data: Any) -> _Scanned | None:
+    """Positions of a file in plain block style (topics.yaml), line by line; None unless the scan finds
+    exactly the key paths the data has outside flow collections, each once (a line inside a multi-line value
+    that looks like a key then spoils the match, and the builder is used instead)."""
+    found = _Scanned({(): _pack(1, 1)})
+    flow: list[KeyPath] = []  # keys whose value is a flow collection
+    # open collections, innermost last: [indent of their entries, key path, is a sequence, items so far]
+    stack: list[list[Any]] = [[0, (), False, 0]]
+    pending: KeyPath | None = None  # a key whose value starts on a later line
+    for number, line in enumerate(text.splitlines(), 1):
+        match = _ENTRY.match(line)
+        assert match is not None  # every group is optional
+        spaces, dash, key = match.groups()
+        indent = len(spaces)
+        if not dash and not key:
+            if indent == 0 and line and not line.startswith("#"):
+                return None  # something at the margin that is not a key
+            continue  # blank, a comment, or the continuation of a value
+        while len(stack) > 1 and (stack[-1][0] > indent or (stack[-1][0] == indent and stack[-1][2] and not dash)):
+            stack.pop()
+        current = stack[-1]
+        if pending is not None and (indent > current[0] or (dash and indent == current[0] and not current[2])):
+            stack.append(current := [indent, pending, bool(dash), 0])  # the pending key's value: a collection
+        elif indent != current[0] or bool(dash) != current[2]:
+            return None
+        pending = None
+        path, column = current[1], indent + 1
+        if dash:
+            path = (*path, current[3])
+            current[3] += 1
+            column += len(dash)
+            found[path] = _pack(number, column)
+            if key:
+                stack.append([column - 1, path, False, 0])
+        value = line[match.end():].strip()
+        if key:
+            path = (*path, key)
+            if path in found:
+                return None
+            found[path] = _pack(number, column)
+            if not value or value.startswith("#"):
+                pending = path
+        if value.startswith(("[", "{")):
+            flow.append(path)
+    return found if found.keys() == _keypaths(data, set(flow)) else None
+
+
+def _keypaths(data: Any, leaves: set[KeyPath]) -> set[KeyPath]:
+    """Every key path in `data`, not looking inside the values at `leaves`."""
+    paths: set[KeyPath] = {()}
+    pending: list[tuple[KeyPath, Any]] = [((), data)]
+    while pending:
+        path, node = pending.pop()
+        if path in leaves:
+            continue
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in items:
+            paths.add((*path, key))
+            pending.append(((*path, key), value))
+    return paths
 
 
 def _precise(text: str, shown: Path) -> tuple[_Builder, list[Problem]]:
