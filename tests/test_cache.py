@@ -110,13 +110,13 @@ def test_registry_or_version_change_drops_file_entries(make_claims: ClaimsFactor
     folder = make_claims(files=FILES)
     analyze(folder)
     topics = folder / "topics.yaml"
-    assert FileCache.open(folder, topics).blobs  # type: ignore[union-attr]
+    assert FileCache.open(folder, topics).stored  # type: ignore[union-attr]
     monkeypatch.setattr(cache_module, "__version__", "0.0.0-other")
-    assert FileCache.open(folder, topics).blobs == {}  # type: ignore[union-attr]
+    assert FileCache.open(folder, topics).stored == {}  # type: ignore[union-attr]
     monkeypatch.undo()
     monkeypatch.setenv("CLAIMTRACK_CACHE_DIR", str(cache_dir))
     topics.write_text(topics.read_text().replace("unit: km", "unit: mi"))
-    assert FileCache.open(folder, topics).blobs == {}  # type: ignore[union-attr]
+    assert FileCache.open(folder, topics).stored == {}  # type: ignore[union-attr]
     dataset = load_folder(folder)  # re-read under the new registry: the values are now in miles
     assert dataset.by_topic["border-length"][0].interval.low == pytest.approx(1343.5 / 1.609344)  # type: ignore[union-attr]
 
@@ -186,15 +186,20 @@ def test_an_edit_rewrites_only_its_part_and_a_removed_file_leaves_the_cache(
         _age(path)
     analyze(folder)
     topics = folder / "topics.yaml"
-    before = FileCache.open(folder, topics).blobs  # type: ignore[union-attr]
+    before = _blobs(FileCache.open(folder, topics))
     edited, removed = os.path.abspath(folder / "s3.yaml"), os.path.abspath(folder / "s7.yaml")
     (folder / "s3.yaml").write_text(files["s3.yaml"].replace('"3"', '"33"'))
     (folder / "s7.yaml").unlink()
     analyze(folder)
     cache = FileCache.open(folder, topics)
     assert cache is not None
-    after = cache.blobs
+    after = _blobs(cache)
     touched = {cache_module._chunk_of(edited), cache_module._chunk_of(removed)}
     assert {i for i in before if i not in touched and after.get(i) != before[i]} == set()  # the rest as they were
     assert cache.get(folder / "s3.yaml").claims[0].value == "33"  # type: ignore[union-attr]
     assert all(removed not in cache._chunk(i) for i in after)
+
+
+def _blobs(cache: FileCache | None) -> dict[int, bytes | None]:
+    assert cache is not None
+    return dict(cache.blobs(cache.stored))

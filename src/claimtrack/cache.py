@@ -18,17 +18,17 @@ import pickle
 import stat
 import time
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from claimtrack import __version__
 
 if TYPE_CHECKING:
     from claimtrack.dataset import SourceFile
 
-FORMAT = 3  # bump when what is pickled changes shape
+FORMAT = 4  # bump when what is pickled changes shape
 RACY_SECONDS = 2.0  # a file modified this close to the cache's own write is hashed even when its stat agrees
 
 
@@ -109,16 +109,18 @@ def _load(path: Path) -> Any:
 
 
 def _save(path: Path, *values: Any) -> None:
-    """Pickle `values` one after the other into `path` (a generator among them: each item it yields, then
-    None), atomically: readers see the old file or the new one."""
+    """Pickle `values` one after the other into `path`, atomically: readers see the old file or the new one.
+    A generator among them writes each (index, bytes) it yields as a pickled (index, length) and the bytes
+    themselves, then None."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         with temporary.open("wb") as handle:
             for value in values:
                 if isinstance(value, Iterator):
-                    for item in value:
-                        pickle.dump(item, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    for index, blob in value:
+                        pickle.dump((index, len(blob)), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                        handle.write(blob)
                     value = None
                 pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
@@ -126,18 +128,28 @@ def _save(path: Path, *values: Any) -> None:
         pass  # a read-only or full cache directory only costs speed
 
 
-def _load_parts(path: Path) -> tuple[Any, dict[int, bytes]] | None:
-    """A header, then (index, pickled part) items up to None, as FileCache.save writes them."""
+def _load_parts(path: Path) -> tuple[Any, tuple[int, int, int], dict[int, tuple[int, int]]] | None:
+    """The header, the file's identity and where each part's bytes are in it, as FileCache.save writes them:
+    parts are read when needed, not held in memory (a 100,000-claim folder's are 45 MB)."""
     try:
         with path.open("rb") as handle:
             header = pickle.load(handle)
-            parts = {}
+            parts: dict[int, tuple[int, int]] = {}
             while (item := pickle.load(handle)) is not None:
-                index, blob = item
-                parts[index] = blob
-            return header, parts
+                index, length = item
+                if not isinstance(index, int) or not isinstance(length, int) or length < 0:
+                    raise ValueError("not a part")
+                parts[index] = (handle.tell(), length)
+                handle.seek(length, os.SEEK_CUR)
+            return header, _identity(handle), parts
     except Exception:  # noqa: BLE001 — a missing, truncated or foreign cache file is simply no cache
         return None
+
+
+def _identity(handle: BinaryIO) -> tuple[int, int, int]:
+    """Which file this is: another run may have replaced it since."""
+    info = os.fstat(handle.fileno())
+    return info.st_ino, info.st_size, info.st_mtime_ns
 
 
 CHUNKS = 64  # the file cache is kept in this many separately pickled parts
@@ -152,10 +164,12 @@ class FileCache:
     """
 
     def __init__(self, store: Path, registry: str | None, saved: dict[str, Any], written_at: float,
-                 blobs: dict[int, bytes] | None = None) -> None:
+                 stored: tuple[tuple[int, int, int], dict[int, tuple[int, int]]] | None = None) -> None:
         self.store = store
         self.registry = registry
-        self.blobs: dict[int, bytes] = blobs or {}
+        # the cache file as read, and where each part is in it: (offset, length)
+        self._identity: tuple[int, int, int] | None = stored[0] if stored else None
+        self.stored: dict[int, tuple[int, int]] = stored[1] if stored else {}
         self.topics: Any = saved.get("topics")  # what dataset._load_topics gave for this registry
         self.written_at = written_at
         self.chunks: dict[int, dict[str, tuple[Stamp, SourceFile]]] = {}  # the parts unpickled so far
@@ -173,8 +187,23 @@ class FileCache:
         loaded = _load_parts(store)
         if loaded is None or not isinstance(loaded[0], dict) or loaded[0].get("registry") != registry:
             return cls(store, registry, {}, time.time())
-        saved, blobs = loaded
-        return cls(store, registry, saved, float(saved.get("written_at", 0)), blobs)
+        saved, identity, stored = loaded
+        return cls(store, registry, saved, float(saved.get("written_at", 0)), (identity, stored))
+
+    def blobs(self, indexes: Iterable[int]) -> Iterator[tuple[int, bytes | None]]:
+        """Parts as pickled in the cache file; None for each when the file is no longer the one read."""
+        try:
+            with self.store.open("rb") as handle:
+                same = _identity(handle) == self._identity
+                for index in indexes:
+                    where = self.stored.get(index) if same else None
+                    if where is None:
+                        yield index, None
+                    else:
+                        handle.seek(where[0])
+                        yield index, handle.read(where[1])
+        except OSError:
+            yield from ((index, None) for index in indexes)
 
     def get(self, path: Path) -> SourceFile | None:
         """The file's entry while it is still valid."""
@@ -210,24 +239,25 @@ class FileCache:
         dirty = set(self.dirty)
         dirty.update(index for index, part in parts.items() if any(result.located_now for _, result in part.values()))
         dirty.update(index for index, part in self.chunks.items() if part.keys() != parts.get(index, {}).keys())
-        dirty.update(index for index in self.blobs if index not in parts)  # every file of the part is gone
+        dirty.update(index for index in self.stored if index not in parts)  # every file of the part is gone
         if not dirty and not self.changed:
             return
 
-        def blobs() -> Iterator[tuple[int, bytes]]:  # one part pickled at a time, written, let go
-            for index, part in parts.items():
-                kept = self.blobs.get(index) if index not in dirty else None
-                yield index, kept if kept is not None else pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
+        def blobs() -> Iterator[tuple[int, bytes]]:  # one part at a time: copied or pickled, written, let go
+            for (index, part), (_, kept) in zip(parts.items(), self.blobs(parts), strict=True):
+                if kept is None or index in dirty:
+                    kept = pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
+                yield index, kept
 
         _save(self.store, {"registry": self.registry, "topics": self.topics, "written_at": time.time()}, blobs())
-        # the pickled parts are not needed again in this run (a later save pickles every part)
-        self.blobs, self.chunks, self.dirty, self.changed = {}, parts, set(), False
+        self.chunks, self.dirty, self.changed, self._identity, self.stored = parts, set(), False, None, {}
 
     def _chunk(self, index: int) -> dict[str, tuple[Stamp, SourceFile]]:
         part = self.chunks.get(index)
         if part is None:
             try:
-                part = pickle.loads(self.blobs[index]) if index in self.blobs else {}
+                blob = next(self.blobs([index]))[1]
+                part = pickle.loads(blob) if blob is not None else {}
             except Exception:  # noqa: BLE001 — a damaged part is an empty one
                 part = {}
             self.chunks[index] = part if isinstance(part, dict) else {}
