@@ -178,6 +178,30 @@ def test_topic_registry_is_read_once_per_content(make_claims: ClaimsFactory, cac
     assert len(reads) == 1
 
 
+def test_near_duplicate_topics_are_compared_once_per_registry(make_claims: ClaimsFactory, cache_dir: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import claimtrack.checks as checks_module
+
+    folder = make_claims(files=FILES)
+    topics = folder / "topics.yaml"
+    topics.write_text(topics.read_text() + "  border-lenght:\n    title: Border length again\n    unit: km\n")
+    runs: list[int] = []
+    original = checks_module._near_duplicates
+
+    def counting(registry: dict[str, object]) -> object:
+        runs.append(len(registry))
+        return original(registry)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(checks_module, "_near_duplicates", counting)
+    codes = [p.code for p in analyze(folder, check=True).problems]
+    (folder / "a.yaml").write_text(FILES["a.yaml"].replace("1,344", "1,345"))
+    assert [p.code for p in analyze(folder, check=True).problems] == codes
+    assert "near-duplicate-topic" in codes and len(runs) == 1  # a source file changed, the registry did not
+    topics.write_text(topics.read_text().replace("border-lenght", "border-width"))
+    assert "near-duplicate-topic" not in [p.code for p in analyze(folder, check=True).problems]
+    assert len(runs) == 2
+
+
 def test_an_edit_rewrites_only_its_part_and_a_removed_file_leaves_the_cache(
         make_claims: ClaimsFactory, cache_dir: Path) -> None:
     files = {f"s{n}.yaml": source(f"s{n}", f'topic: refugees\nvalue: "{n}"\nquote: q') for n in range(40)}
@@ -203,3 +227,28 @@ def test_an_edit_rewrites_only_its_part_and_a_removed_file_leaves_the_cache(
 def _blobs(cache: FileCache | None) -> dict[int, bytes | None]:
     assert cache is not None
     return dict(cache.blobs(cache.stored))
+
+
+def test_results_are_never_shown_with_paths_relative_to_another_working_directory(
+        make_claims: ClaimsFactory, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Paths are shown relative to where claimtrack runs; a cache filled from one directory must not answer
+    in another with the first one's paths (a text copy then even looked as if it were outside the folder)."""
+    folder = make_claims(files={"a.yaml": 'source:\n  title: A\n  text: a.txt\nclaims:\n'
+                                          '  - topic: border-length\n    value: "1,344 km"\n    quote: q\n',
+                                "b.yaml": FILES["b.yaml"]})
+    (folder / "a.txt").write_text("q\n")
+    elsewhere = folder / "sub"
+    elsewhere.mkdir()
+
+    def check_output() -> str:
+        result = runner.invoke(app, ["check", "--dir", str(os.path.relpath(folder)), "--format", "json"])
+        return result.stdout
+
+    monkeypatch.chdir(folder.parent)
+    first = check_output()
+    monkeypatch.chdir(elsewhere)
+    cached = check_output()
+    monkeypatch.setenv("CLAIMTRACK_NO_CACHE", "1")
+    fresh = check_output()
+    assert cached == fresh != first
+    assert "outside-folder" not in cached and ".." in cached

@@ -18,16 +18,17 @@ import pickle
 import stat
 import time
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from claimtrack import __version__
 
 if TYPE_CHECKING:
     from claimtrack.dataset import SourceFile
 
+Value = TypeVar("Value")
 FORMAT = 4  # bump when what is pickled changes shape
 RACY_SECONDS = 2.0  # a file modified this close to the cache's own write is hashed even when its stat agrees
 
@@ -48,7 +49,9 @@ def folder_cache_dir(folder: Path) -> Path | None:
     root = cache_root()
     if root is None:
         return None
-    digest = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:24]
+    # paths are shown relative to the working directory, and cached results hold them as shown
+    where = f"{folder.resolve()}\0{Path.cwd()}"
+    digest = hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()[:24]
     return root / digest
 
 
@@ -171,6 +174,7 @@ class FileCache:
         self._identity: tuple[int, int, int] | None = stored[0] if stored else None
         self.stored: dict[int, tuple[int, int]] = stored[1] if stored else {}
         self.topics: Any = saved.get("topics")  # what dataset._load_topics gave for this registry
+        self.derived: dict[str, Any] = saved.get("derived") or {}  # see for_registry
         self.written_at = written_at
         self.chunks: dict[int, dict[str, tuple[Stamp, SourceFile]]] = {}  # the parts unpickled so far
         self.used: dict[str, tuple[Stamp, SourceFile]] = {}  # this run's files
@@ -231,6 +235,14 @@ class FileCache:
         self.topics = topics
         self.changed = True
 
+    def for_registry(self, name: str, compute: Callable[[], Value]) -> Value:
+        """A result worked out from the topic registry alone, kept while topics.yaml (and claimtrack) are
+        unchanged: the near-duplicate check compares every pair of topics."""
+        if name not in self.derived:
+            self.derived[name] = compute()
+            self.changed = True
+        return self.derived[name]  # type: ignore[no-any-return]
+
     def save(self) -> None:
         """Write back the parts that changed: a file read or located anew in this run, a file gone."""
         parts: dict[int, dict[str, tuple[Stamp, SourceFile]]] = {}
@@ -249,7 +261,8 @@ class FileCache:
                     kept = pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
                 yield index, kept
 
-        _save(self.store, {"registry": self.registry, "topics": self.topics, "written_at": time.time()}, blobs())
+        _save(self.store, {"registry": self.registry, "topics": self.topics, "derived": self.derived,
+                           "written_at": time.time()}, blobs())
         self.chunks, self.dirty, self.changed, self._identity, self.stored = parts, set(), False, None, {}
 
     def _chunk(self, index: int) -> dict[str, tuple[Stamp, SourceFile]]:

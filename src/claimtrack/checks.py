@@ -6,7 +6,7 @@ Every check has one signature and lives in the CHECKS tuple; docs/checks.md docu
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,10 +63,17 @@ def stale_resolutions(given: CheckInput) -> Iterable[Problem]:
 
 def near_duplicate_topics(given: CheckInput) -> Iterable[Problem]:
     """Two topics of one kind and unit whose keys (or titles) are nearly the same: probably one fact twice."""
+    topics, cache = given.dataset.topics, given.dataset.cache
+    if cache is None:
+        return _near_duplicates(topics)
+    return cache.for_registry("near-duplicate-topics", lambda: list(_near_duplicates(topics)))
+
+
+def _near_duplicates(registry: dict[str, Topic]) -> Iterator[Problem]:
     from rapidfuzz import fuzz, process
 
     groups: dict[tuple[str, str | None], list[Topic]] = {}
-    for topic in given.dataset.topics.values():
+    for topic in registry.values():
         groups.setdefault((topic.kind, topic.unit), []).append(topic)
     for topics in groups.values():
         reported: set[tuple[str, str]] = set()
