@@ -209,6 +209,8 @@ def test_registry_scan_agrees_with_the_builder(topics: dict[str, object], flow: 
     "1: x\n", "- a\n",
     # explicit keys and block indicators in flow collections
     "? a\n: 1\n", "b: 1\n? a\n: 1\n", "a: {? b: 1}\n", "a: [ |\n  x ]\n",
+    # a plain scalar starting with ":" in flow, which libyaml refuses
+    "a: {t: :0}\n", "a: [:0]\n", "a: [ :x, b]\n", "a: {t: x, : y}\n",
     # deep nesting, in each of its three forms
     "a: " + "- " * 16 + "x\n", "a: " + "[" * 16 + "]" * 16 + "\n", "a:\n" + " " * 128 + "b: 1\n",
     # integers not written the plain way, in block and flow style
