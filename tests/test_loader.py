@@ -216,6 +216,10 @@ def test_registry_scan_agrees_with_the_builder(topics: dict[str, object], flow: 
     # integers not written the plain way, in block and flow style
     "a: 007\n", "a: +7\n", "a: 1_000\n", "a: 0x10\n", "a: -0\n", "a: [1, 007]\n", "a: {b: +0}\n",
     "a:\n  - 007\n", "a: _0\n", "a: __12\n", "a: -_1\n", "a: 0_\n", "a: 1_\n",
+    "a: +1\r", "a: 0o7\r\n", "a: [1, 007\r]\n",
+    # a block scalar that ends the file without a line break
+    "a: |\n  x", "a: >+\n  x\n  y", "a:\n  - >\n    ", "a: >\n", "a: |+\r\n", "a: |  # c\n# d\n\n",
+    "a: {b ::c}\n", "&a x: 1\n", "a: [1,*b]\n", "a:\n- !t x\n", "a: {\n  b\n  :c}\n", "a: {b-3:}\n", "a: [b:, c]\n",
     # a document marker at the start of any line
     "a: 1\n...\n", "a: 1\n---\nb: 2\n"])
 def test_fast_path_declines_what_it_would_read_differently(text: str) -> None:
@@ -226,7 +230,8 @@ def test_fast_path_declines_what_it_would_read_differently(text: str) -> None:
     ("a: 7\nb: 10\nc: 0\n", {"a": "7", "b": "10", "c": "0"}),
     ("a: 2019-08\nb: 'x? y'\nc: \"1 > 0 | 2\"\n", {"a": "2019-08", "b": "x? y", "c": "1 > 0 | 2"}),
     ("a: \"- - x\"\n", {"a": "- - x"}),
-    ("a: \"wait... --- no\"\nb: x ... y\n", {"a": "wait... --- no", "b": "x ... y"}),  # markers only count at a line's start
+    ("a: \"wait... --- no\"\nb: x ... y\n", {"a": "wait... --- no", "b": "x ... y"}),
+    ("a: R&D at AT&T\nb: wow! 2*3\n", {"a": "R&D at AT&T", "b": "wow! 2*3"}),  # not at a token's start  # markers only count at a line's start
     ("a: [[1], {b: [2]}]\n", {"a": [["1"], {"b": ["2"]}]}),
 ])
 def test_fast_path_reads_ordinary_text_that_passes_a_guard(text: str, data: object) -> None:

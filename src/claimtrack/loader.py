@@ -307,9 +307,11 @@ _NOT_YAML_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\
 # "? key" (an explicit key) and block indicators inside flow collections: where the two parsers disagree on
 # the finer points of the YAML grammar, the builder (libyaml) decides. ("^" is left out: "\n" is in "\s".)
 _EXPLICIT_KEY = re.compile(r"[\s{\[,]\?|[{\[,][ \t]*[|>]")  # also "{|": a block indicator in flow
-# A plain scalar starting with ":" in a flow collection ("{t: :0}", "[:x]", "{a: 1, : b}"): libyaml refuses
-# it, yaml-rs reads it.
-_FLOW_COLON = re.compile(r"(?:[\[{,]|:[ \t])[ \t]*:")
+# Where a tag (!), an anchor (&) or an alias (*) can start: at the start of a token.
+_NODE_PROPERTY = re.compile(r"[\s\[{,][!&*]")
+# In a text with a flow collection, a ":" that starts a scalar ("{t: :0}", "[:x]", "{a: 1, : b}", "{a ::b}", a
+# line starting ":") or ends one before "}", "]" or ",": libyaml refuses what yaml-rs reads.
+_FLOW_COLON = re.compile(r"[\s\[{,:]:|:[\]},]")
 
 
 # Deep nesting (compact "- - - …", many open brackets on a line, deep indentation): the Rust parser recurses
@@ -324,20 +326,24 @@ _DEEP_INDENT = "\n" + " " * 128
 _NON_CANONICAL_INTEGER = re.compile(
     r"[-+_0-9](?<=[\s,\[{:][-+_0-9])"  # a token's first character, after a space or an indicator
     r"(?:(?<=[-+])[_0-9][xXoObB]?|(?<=_)|(?<=0)[0-9_xXoObB]|(?<=[1-9])[0-9]*_)"  # then what makes it odd
-    r"[0-9a-fA-F_]*[ \t]*(?:$|[,\]}#])", re.MULTILINE)
+    r"[0-9a-fA-F_]*[ \t]*(?:$|[\r,\]}#])", re.MULTILINE)
 
 
 def _needs_builder(text: str) -> bool:
     """True when the text holds something the Rust parser might read differently from libyaml, or might not
     survive. Cheap substring tests guard the regular expressions, which cost more than parsing itself."""
-    if any(mark in text for mark in ("!", "&", "*", "\t", "<<", "\u2028", "\u2029", "\x85", "\ufeff")):
+    if any(mark in text for mark in ("\t", "<<", "\u2028", "\u2029", "\x85", "\ufeff")):
         return True
+    if ("!" in text or "&" in text or "*" in text) and (text.startswith(("!", "&", "*")) or _NODE_PROPERTY.search(text)):
+        return True  # a tag, an anchor or an alias ("R&D" or "wow!" inside a word is just text)
     if text.startswith(("---", "...")) or any(f"{end}{mark}" in text for end in "\n\r" for mark in ("---", "...")):
         return True  # document markers count only at the start of a line ("..." in a quote is just text)
     if _NOT_YAML_CHARACTER.search(text):
         return True
     if text.startswith("?") or (("?" in text or "|" in text or ">" in text) and _EXPLICIT_KEY.search(text)):
         return True
+    if ("|" in text or ">" in text) and (not text.endswith("\n") or _ends_with_block_indicator(text)):
+        return True  # a block scalar ending the file without a line break, or empty: yaml-rs adds one
     if ("{" in text or "[" in text) and _FLOW_COLON.search(text):
         return True
     if "- -" in text and _DEEP_DASHES.search(text):
@@ -345,6 +351,18 @@ def _needs_builder(text: str) -> bool:
     if text.count("[") + text.count("{") >= 16 and _DEEP_BRACKETS.search(text):
         return True
     return text.startswith(" " * 128) or _DEEP_INDENT in text
+
+
+_BLOCK_INDICATOR_AT_END = re.compile(r"[|>][-+0-9]*[ \t]*(?:#.*)?$")
+
+
+def _ends_with_block_indicator(text: str) -> bool:
+    """Is the last line with content (not blank, not a comment) the start of a block scalar?"""
+    for line in reversed(text[-4096:].splitlines()):
+        body = line.strip()
+        if body and not body.startswith("#"):
+            return bool(_BLOCK_INDICATOR_AT_END.search(line))
+    return False
 
 
 def _fast_parse(text: str) -> dict[str, Any] | None:
