@@ -236,3 +236,26 @@ def test_fast_path_declines_what_it_would_read_differently(text: str) -> None:
 ])
 def test_fast_path_reads_ordinary_text_that_passes_a_guard(text: str, data: object) -> None:
     assert _fast_parse(text) == data
+
+
+# Pieces of YAML where yaml-rs and libyaml are most likely to part: indicators, flow collections, scalars that
+# look like numbers, block scalars, line breaks. Every disagreement found this way is a guard in _needs_builder.
+_PIECES = ["&x ", "*x", "!x ", "&", "!", "*", "R&D", "{", "[", "}", "]", ", ", ",", "a", "b", "source", "x y",
+           "1,344 km", "0", "7", "12", "-3", "1.5", "1e3", ".5", "true", "null", "~", "", ": ", ":", "::", "- ", "-",
+           "--", "\n", "\n  ", "\n    ", "\n  - ", "\n- ", "  ", " ", "'", "''", '"', '\\"', "#", " #", "?", "? ", "|",
+           ">", "|-", ">+", "|2", "@", "`", "%", "=", "<", "=>", "\\", "\r\n", "\r", "é", "–", "...", "--- ", "_",
+           "0x1", "0o7", "+1", "1_0", ".inf", ".NaN", "yes", "on", "0b1", "2023-01-01", "12:30", "1:2", '"a\nb"',
+           "'a\n b'", "a\n  b", "%YAML", "<<"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_fast_path_reads_random_yamlish_text_as_libyaml_does(seed: int) -> None:
+    import random
+
+    chance = random.Random(seed)
+    for _ in range(25_000):
+        text = "".join(chance.choice(_PIECES) for _ in range(chance.randint(1, 25)))
+        data = _fast_parse(text)
+        if data is not None:
+            builder, problems = _precise(text, Path("x.yaml"))
+            assert not problems and builder.root == data, repr(text)
