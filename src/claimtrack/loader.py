@@ -53,7 +53,9 @@ class Positions:
         # each file is pickled on its own: share key paths and shapes between files again
         found = state["_found"]
         if isinstance(found, _Packed):
-            found.shape = _SHAPES.setdefault(found.shape, found.shape)
+            top, source, claims = found.shape
+            shape = (top, source, tuple(_CLAIM_KEYS.setdefault(keys, keys) for keys in claims))
+            found.shape = _SHAPES.setdefault(shape, shape)
         elif found is not None and not isinstance(found, _Scanned):
             state["_found"] = {shared_keypath(k): v for k, v in found.items()}
         self.__dict__.update(state, located_now=False)
@@ -421,6 +423,7 @@ def _as_text(node: Any) -> bool | None:
 # and each claim's keys.
 Shape = tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, ...], ...]]
 _SHAPES: dict[Shape, Shape] = {}
+_CLAIM_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}  # claims of one layout share one tuple of keys
 _KEY_LINE = re.compile(r"^( *)(- +)?([A-Za-z_][\w-]*):(?=[ \t\r]|$)", re.MULTILINE)
 # A line at the left margin that is none of: blank, a comment, a plain key, a sequence item. (Searched for in
 # "\n" + text: a pattern starting "^|\n" would be tried at every character.)
@@ -436,7 +439,8 @@ def _shape(data: dict[str, Any]) -> Shape | None:
         return None
     if not all(isinstance(claim, dict) for claim in claims):
         return None
-    shape = (tuple(data), tuple(source), tuple(tuple(claim) for claim in claims))
+    keys = tuple(_CLAIM_KEYS.setdefault(each, each) for each in (tuple(claim) for claim in claims))
+    shape = (tuple(data), tuple(source), keys)
     return _SHAPES.setdefault(shape, shape)  # files of one layout share one shape
 
 
