@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -65,3 +66,38 @@ def test_a_folder_read_in_two_processes_reads_as_in_one(make_claims: ClaimsFacto
     problems = json.loads(forked.stdout)["problems"]
     assert {p["code"] for p in problems} == {"unknown-topic", "unresolved-conflict"}
     assert sum(p["code"] == "unknown-topic" for p in problems) == MIN_ITEMS + 10  # every file, from both halves
+
+
+def test_a_cold_read_in_two_processes_leaves_a_cache_the_next_run_can_trust(
+        make_claims: ClaimsFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child sends its parts of the file cache already pickled; they are written as sent, and serve the next
+    run like parts this process pickled (a file nobody can read is sent apart, and never cached)."""
+    import claimtrack.dataset as dataset_module
+
+    files = {f"s{n:04}.yaml": source(f"s{n:04}", f'topic: border-length\nvalue: "{1300 + n % 97} km"\nquote: q')
+             for n in range(MIN_ITEMS + 10)}
+    folder = make_claims(files=files)
+    (folder / "zz.yaml").symlink_to(folder / "missing.yaml")  # unreadable: no stamp, not cached
+    monkeypatch.setenv("CLAIMTRACK_CACHE_DIR", str(tmp_path / "cache"))
+    args = ["check", "--dir", str(folder), "--format", "json"]
+    readers = tmp_path / "readers"
+    original = dataset_module.read_source_file
+
+    def tracked(path: Path, *rest: object) -> object:
+        with readers.open("a") as log:  # the child's memory is its own: it leaves its pid in a file
+            log.write(f"{os.getpid()}\n")
+        return original(path, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dataset_module, "read_source_file", tracked)
+    cold = runner.invoke(app, args)
+    assert len(set(readers.read_text().split())) == 2  # really read in two processes
+    (folder / "s0003.yaml").write_text(files["s0003.yaml"].replace("1303 km", "9999 km"))
+    read: list[str] = []
+    monkeypatch.setattr(dataset_module, "read_source_file",
+                        lambda path, *rest: read.append(path.name) or original(path, *rest))
+    warm = runner.invoke(app, args)
+    assert sorted(read) == ["s0003.yaml", "zz.yaml"]  # every other file came from the cache, either part
+    monkeypatch.setenv("CLAIMTRACK_NO_CACHE", "1")
+    fresh = runner.invoke(app, args)
+    assert warm.stdout == fresh.stdout != cold.stdout
+    assert "9999 km" in warm.stdout and "unreadable-file" in warm.stdout

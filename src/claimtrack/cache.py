@@ -18,7 +18,7 @@ import pickle
 import stat
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
@@ -179,6 +179,7 @@ class FileCache:
         self.chunks: dict[int, dict[str, tuple[Stamp, SourceFile]]] = {}  # the parts unpickled so far
         self.used: dict[str, tuple[Stamp, SourceFile]] = {}  # this run's files
         self.dirty: set[int] = set()  # parts holding a file read anew in this run
+        self.packed: dict[int, bytes] = {}  # parts a helper process read and pickled in this run
         self.changed = False
 
     @classmethod
@@ -221,11 +222,44 @@ class FileCache:
     def put(self, path: Path, stamp: Stamp | None, result: SourceFile) -> None:
         """Keep `result` under `stamp`, taken before the file was read (an edit made while it was read then
         shows up next time), and the content hash of the bytes it was read from."""
-        if stamp is not None and result.digest is not None:
+        key = os.path.abspath(path)
+        if stamp is not None and result.digest is not None and self.used.get(key, (None, None))[1] is not result:
             stamp.digest = result.digest
-            key = os.path.abspath(path)
             self.used[key] = (stamp, result)
             self.dirty.add(_chunk_of(key))
+
+    # A cold run reads files in two processes (parallel.map_in_two). The helper takes whole parts, and sends
+    # them back pickled as the cache file keeps them: they are written as they came, not pickled twice.
+
+    def split(self, paths: list[Path]) -> tuple[list[Path], list[Path]]:
+        """The files this process reads, and those a helper reads: the files of the odd parts."""
+        mine: list[Path] = []
+        theirs: list[Path] = []
+        for path in paths:
+            (theirs if _chunk_of(os.path.abspath(path)) % 2 else mine).append(path)
+        return mine, theirs
+
+    def pack(self, paths: Sequence[Path], read: list[tuple[Stamp | None, SourceFile]]) -> Any:
+        """In the helper: the parts holding `paths`, pickled, and the results the cache does not keep."""
+        for path, (stamp, result) in zip(paths, read, strict=True):
+            self.put(path, stamp, result)
+        parts = self._parts()
+        indexes = sorted({_chunk_of(os.path.abspath(path)) for path in paths} & parts.keys())
+        loose = {n: entry for n, entry in enumerate(read) if entry[0] is None or entry[1].digest is None}
+        return [(index, pickle.dumps(parts[index], protocol=pickle.HIGHEST_PROTOCOL)) for index in indexes], loose
+
+    def unpack(self, paths: Sequence[Path], packed: Any) -> list[tuple[Stamp | None, SourceFile]]:
+        """Here: the helper's results for `paths`, out of what `pack` sent; its parts are kept as sent."""
+        blobs, loose = packed
+        parts = {index: pickle.loads(blob) for index, blob in blobs}
+        read = [loose[n] if n in loose else parts[_chunk_of(key)][key]
+                for n, key in enumerate(os.path.abspath(path) for path in paths)]
+        for index, blob in blobs:
+            self.chunks[index], self.packed[index] = parts[index], blob
+        for path, entry in zip(paths, read, strict=True):
+            if entry[0] is not None:
+                self.used[os.path.abspath(path)] = entry
+        return read
 
     def stamps(self) -> dict[str, Stamp]:
         """Each file's stamp, by absolute path: what this run's results were read from."""
@@ -243,11 +277,16 @@ class FileCache:
             self.changed = True
         return self.derived[name]  # type: ignore[no-any-return]
 
-    def save(self) -> None:
-        """Write back the parts that changed: a file read or located anew in this run, a file gone."""
+    def _parts(self) -> dict[int, dict[str, tuple[Stamp, SourceFile]]]:
+        """This run's files by part."""
         parts: dict[int, dict[str, tuple[Stamp, SourceFile]]] = {}
         for key, entry in self.used.items():
             parts.setdefault(_chunk_of(key), {})[key] = entry
+        return parts
+
+    def save(self) -> None:
+        """Write back the parts that changed: a file read or located anew in this run, a file gone."""
+        parts = self._parts()
         dirty = set(self.dirty)
         dirty.update(index for index, part in parts.items() if any(result.located_now for _, result in part.values()))
         dirty.update(index for index, part in self.chunks.items() if part.keys() != parts.get(index, {}).keys())
@@ -257,6 +296,7 @@ class FileCache:
 
         def blobs() -> Iterator[tuple[int, bytes]]:  # one part at a time: copied or pickled, written, let go
             for (index, part), (_, kept) in zip(parts.items(), self.blobs(parts), strict=True):
+                kept = self.packed.get(index, kept)
                 if kept is None or index in dirty:
                     kept = pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
                 yield index, kept
@@ -264,6 +304,7 @@ class FileCache:
         _save(self.store, {"registry": self.registry, "topics": self.topics, "derived": self.derived,
                            "written_at": time.time()}, blobs())
         self.chunks, self.dirty, self.changed, self._identity, self.stored = parts, set(), False, None, {}
+        self.packed = {}
 
     def _chunk(self, index: int) -> dict[str, tuple[Stamp, SourceFile]]:
         part = self.chunks.get(index)

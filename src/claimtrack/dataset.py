@@ -185,10 +185,13 @@ def load_folder(folder: Path, overrides: Mapping[Path, str] | None = None) -> Da
         stamp = Stamp.of(path)  # before reading: see FileCache.put
         return stamp, read_source_file(path, topics, registry_ok, overrides.get(path.resolve()) if overrides else None)
 
-    for path, (stamp, result) in zip(unread, map_in_two(read, unread), strict=True):
+    mine, theirs = cache.split(unread) if cache else (unread[: len(unread) // 2], unread[len(unread) // 2:])
+    ordered = [*mine, *theirs]
+    read_now = map_in_two(read, ordered, len(mine), cache.pack if cache else None, cache.unpack if cache else None)
+    for path, (stamp, result) in zip(ordered, read_now, strict=True):
         results[path] = result
         if cache:
-            cache.put(path, stamp, result)
+            cache.put(path, stamp, result)  # (a helper's results are in the cache already)
     for path in source_paths:
         _merge(results[path], sources, claims, problems)
     by_topic: dict[str, list[Claim]] = {key: [] for key in topics}
