@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from operator import attrgetter
 from enum import IntEnum
+from operator import attrgetter
 from pathlib import Path
 from typing import Literal
 
