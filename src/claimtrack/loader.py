@@ -309,11 +309,13 @@ _NOT_YAML_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\
 # "? key" (an explicit key) and block indicators inside flow collections: where the two parsers disagree on
 # the finer points of the YAML grammar, the builder (libyaml) decides. ("^" is left out: "\n" is in "\s".)
 _EXPLICIT_KEY = re.compile(r"[\s{\[,]\?|[{\[,][ \t]*[|>]")  # also "{|": a block indicator in flow
-# Where a tag (!), an anchor (&) or an alias (*) can start: at the start of a token.
-_NODE_PROPERTY = re.compile(r"[\s\[{,][!&*]")
+_DOCUMENT_MARKER = re.compile(r"[\n\r](?:---|\.\.\.)")
+# Where a tag (!), an anchor (&) or an alias (*) can start: where a node can, after a line break, ":", "-",
+# "?" or a flow indicator (a "&" in the middle of a value is just text: "Strategic & Regional Studies").
+_NODE_PROPERTY = re.compile(r"[\n\r:?,\[{-][ \t]*[!&*]")
 # In a text with a flow collection, a ":" that starts a scalar ("{t: :0}", "[:x]", "{a: 1, : b}", "{a ::b}", a
 # line starting ":") or ends one before "}", "]" or ",": libyaml refuses what yaml-rs reads.
-_FLOW_COLON = re.compile(r"[\s\[{,:]:|:[\]},]")
+_FLOW_COLON = re.compile(r":(?:(?<=[\s\[{,:]:)|(?=[\]},]))")  # starting at the ":" itself: the engine skips ahead
 
 
 # Deep nesting (compact "- - - …", many open brackets on a line, deep indentation): the Rust parser recurses
@@ -336,9 +338,9 @@ def _needs_builder(text: str) -> bool:
     survive. Cheap substring tests guard the regular expressions, which cost more than parsing itself."""
     if any(mark in text for mark in ("\t", "<<", "\u2028", "\u2029", "\x85", "\ufeff")):
         return True
-    if ("!" in text or "&" in text or "*" in text) and (text.startswith(("!", "&", "*")) or _NODE_PROPERTY.search(text)):
-        return True  # a tag, an anchor or an alias ("R&D" or "wow!" inside a word is just text)
-    if text.startswith(("---", "...")) or any(f"{end}{mark}" in text for end in "\n\r" for mark in ("---", "...")):
+    if ("!" in text or "&" in text or "*" in text) and _NODE_PROPERTY.search("\n" + text):
+        return True  # a tag, an anchor or an alias
+    if ("---" in text or "..." in text) and (text.startswith(("---", "...")) or _DOCUMENT_MARKER.search(text)):
         return True  # document markers count only at the start of a line ("..." in a quote is just text)
     if _NOT_YAML_CHARACTER.search(text):
         return True
@@ -346,13 +348,24 @@ def _needs_builder(text: str) -> bool:
         return True
     if ("|" in text or ">" in text) and (not text.endswith("\n") or _ends_with_block_indicator(text)):
         return True  # a block scalar ending the file without a line break, or empty: yaml-rs adds one
-    if ("{" in text or "[" in text) and _FLOW_COLON.search(text):
+    if ("{" in text or "[" in text) and (_FLOW_COLON.search(text) or _flow_spans_lines(text)):
         return True
     if "- -" in text and _DEEP_DASHES.search(text):
         return True
     if text.count("[") + text.count("{") >= 16 and _DEEP_BRACKETS.search(text):
         return True
     return text.startswith(" " * 128) or _DEEP_INDENT in text
+
+
+def _flow_spans_lines(text: str) -> bool:
+    """Does a flow collection go on over a line break? (A key inside one may then span lines too, which
+    libyaml refuses and yaml-rs reads.) Brackets inside quotes count as well: the builder decides."""
+    depth = 0
+    for line in text.splitlines():
+        depth += line.count("[") + line.count("{") - line.count("]") - line.count("}")
+        if depth:
+            return True
+    return False
 
 
 _BLOCK_INDICATOR_AT_END = re.compile(r"[|>][-+0-9]*[ \t]*(?:#.*)?$")
@@ -424,7 +437,9 @@ def _as_text(node: Any) -> bool | None:
 Shape = tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, ...], ...]]
 _SHAPES: dict[Shape, Shape] = {}
 _CLAIM_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}  # claims of one layout share one tuple of keys
-_KEY_LINE = re.compile(r"^( *)(- +)?([A-Za-z_][\w-]*):(?=[ \t\r]|$)", re.MULTILINE)
+# Every line, with its indentation, "- " and key when it starts with a plain key: one match per line, so that
+# the n-th match is on line n.
+_LINE = re.compile(r"^(?:( *)(- +)?([A-Za-z_][\w-]*):(?=[ \t\r]|$))?.*$", re.MULTILINE)
 # A line at the left margin that is none of: blank, a comment, a plain key, a sequence item. (Searched for in
 # "\n" + text: a pattern starting "^|\n" would be tried at every character.)
 _ODD_LINE = re.compile(r"\n(?![ #\r\n]|\Z|-(?:[ \r\n]|\Z)|[A-Za-z_][\w-]*:(?:[ \t\r\n]|\Z))")
@@ -446,7 +461,7 @@ def _shape(data: dict[str, Any]) -> Shape | None:
 
 def _scan_block_style(text: str, shape: Shape) -> _Packed | None:
     """Positions of a claim file written in the usual block style, found by one regular expression over the
-    text (some hundred times faster than the positional builder); None when the file is laid out otherwise
+    text (about a hundred times faster than the positional builder); None when the file is laid out otherwise
     or the scan does not find exactly the keys the data has, in the same order."""
     if _ODD_LINE.search("\n" + text):
         return None
@@ -458,12 +473,10 @@ def _scan_block_style(text: str, shape: Shape) -> _Packed | None:
     claim_at: list[int] = []
     top: str | None = None
     item_indent = key_indent = source_indent = -1
-    line, last = 1, 0
-    for match in _KEY_LINE.finditer(text):
-        start = match.start()
-        line += text.count("\n", last, start)
-        last = start
-        spaces, dash, key = match.groups()
+    # positions packed as _pack does, inline: _needs_builder keeps indentation below 128 columns
+    for line, (spaces, dash, key) in enumerate(_LINE.findall(text), 1):
+        if not key:
+            continue
         indent = len(spaces)
         if dash:
             if top != "claims" or item_indent not in (-1, indent):
@@ -473,21 +486,21 @@ def _scan_block_style(text: str, shape: Shape) -> _Packed | None:
             item_indent = indent
             key_indent = indent + len(dash)
             claim_keys.append([key])
-            claim_at += [_pack(line, key_indent + 1), _pack(line, key_indent + 1)]  # the item, and its first key
+            claim_at += [line << 20 | key_indent + 1] * 2  # the item, and its first key
         elif indent == 0:
             top = key
             top_keys.append(key)
-            top_at.append(_pack(line, 1))
+            top_at.append(line << 20 | 1)
         elif top == "claims":
             if claim_keys and indent == key_indent:
                 claim_keys[-1].append(key)
-                claim_at.append(_pack(line, indent + 1))
+                claim_at.append(line << 20 | indent + 1)
         elif top == "source":
             if source_indent == -1:
                 source_indent = indent
             if indent == source_indent:
                 source_keys.append(key)
-                source_at.append(_pack(line, indent + 1))
+                source_at.append(line << 20 | indent + 1)
     wanted_top, wanted_source, wanted_claims = shape
     if (tuple(top_keys) != wanted_top or tuple(source_keys) != wanted_source
             or len(claim_keys) != len(wanted_claims)
