@@ -2,8 +2,8 @@
 
 A forked child does the second part of the items and sends its results back through a pipe as one pickle
 while the parent does the first; the child's pickling overlaps the parent's unpickling. Anything that
-goes wrong in the child (a crash, a kill, a result that cannot be pickled) only means the parent does that
-half itself: the answer never depends on whether the fork worked.
+goes wrong in the child (a crash, a kill, a result that cannot be pickled) only means the parent does its
+share itself: the answer never depends on whether the fork worked.
 """
 
 from __future__ import annotations
