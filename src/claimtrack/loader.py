@@ -170,11 +170,16 @@ class _Abort(Exception):
 
 
 def display_path(path: Path) -> Path:
-    """Paths are shown relative to the working directory when they lie below it (as CI annotations need)."""
-    try:
-        return path.relative_to(Path.cwd())
-    except ValueError:
+    """Paths are shown relative to the working directory when they lie below it (as CI annotations need).
+    Lexically, as Path.relative_to does, on strings: it runs for every file."""
+    text = str(path)
+    if not os.path.isabs(text):
         return path
+    cwd = os.getcwd()
+    if text == cwd:
+        return Path(".")
+    prefix = cwd if cwd.endswith(os.sep) else cwd + os.sep
+    return Path(text[len(prefix):]) if text.startswith(prefix) else path
 
 
 def find_files(folder: Path) -> tuple[Path | None, list[Path], list[Problem]]:
@@ -357,15 +362,25 @@ def _needs_builder(text: str) -> bool:
     return text.startswith(" " * 128) or _DEEP_INDENT in text
 
 
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
 def _flow_spans_lines(text: str) -> bool:
     """Does a flow collection go on over a line break? (A key inside one may then span lines too, which
     libyaml refuses and yaml-rs reads.) Brackets inside quotes count as well: the builder decides."""
-    depth = 0
-    for line in text.splitlines():
-        depth += line.count("[") + line.count("{") - line.count("]") - line.count("}")
-        if depth:
-            return True
-    return False
+    depth = opened = 0
+    for bracket in _BRACKET.finditer(text):
+        if bracket.group() in "[{":
+            depth += 1
+            if depth == 1:
+                opened = bracket.start()
+        else:
+            depth -= 1
+            if depth <= 0:
+                if depth < 0 or "\n" in text[opened:bracket.start()] or "\r" in text[opened:bracket.start()]:
+                    return True
+                depth = 0
+    return depth > 0
 
 
 _BLOCK_INDICATOR_AT_END = re.compile(r"[|>][-+0-9]*[ \t]*(?:#.*)?$")
