@@ -671,6 +671,57 @@ def test_changed_since_with_nothing_changed_passes(repo: Path) -> None:
     assert data["ok"] is True and data["problems"] == []
 
 
+RESOLVED = TOPICS + """\
+    resolution:
+      status: disputed
+      covers: [asatryan-2024/border-length, eurasianet-2025/border-length]
+  trade:
+    title: Trade turnover
+    unit: USD
+"""
+
+
+@pytest.fixture
+def resolved_repo(repo: Path) -> Path:
+    """main also holds a second source whose conflict with the first is resolved in topics.yaml."""
+    (repo / "claims" / "broken-old.yaml").unlink()
+    (repo / "claims" / "eurasianet-2025.yaml").write_text(textwrap.dedent(EURASIANET), encoding="utf-8")
+    (repo / "claims" / "topics.yaml").write_text(RESOLVED, encoding="utf-8")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "resolved")
+    _git(repo, "branch", "-f", "main")
+    return repo
+
+
+def test_changed_since_judges_the_claims_of_a_topic_whose_entry_changed(resolved_repo: Path) -> None:
+    """A branch that drops a resolution (or changes a unit) breaks claims in files it did not touch: the gate
+    must see it. Changing one topic does not put the others on trial."""
+    topics = resolved_repo / "claims" / "topics.yaml"
+    assert check_json(Path("claims"), "--changed-since", "main") == (0, {"ok": True, "problems": [],
+                                                                         "schema_version": 1})
+    topics.write_text(RESOLVED.replace("    resolution:\n      status: disputed\n      covers: [asatryan-2024/"
+                                       "border-length, eurasianet-2025/border-length]\n", ""), encoding="utf-8")
+    exit_code, data = check_json(Path("claims"), "--changed-since", "main")
+    assert exit_code == 1
+    assert sorted((Path(p["path"]).name, p["code"]) for p in data["problems"]) == [
+        ("asatryan-2024.yaml", "unresolved-conflict"), ("eurasianet-2025.yaml", "unresolved-conflict")]
+    topics.write_text(RESOLVED.replace("unit: km", "unit: '%'"), encoding="utf-8")
+    exit_code, data = check_json(Path("claims"), "--changed-since", "main")
+    assert exit_code == 1  # the claims in both files are now of the wrong dimension
+    assert {(Path(p["path"]).name, p["code"]) for p in data["problems"]} >= {
+        ("asatryan-2024.yaml", "wrong-dimension"), ("eurasianet-2025.yaml", "wrong-dimension")}
+    topics.write_text(RESOLVED.replace("title: Trade turnover", "title: Trade turnover, both ways"),
+                      encoding="utf-8")
+    assert check_json(Path("claims"), "--changed-since", "main")[0] == 0  # an unrelated topic changed
+
+
+def test_changed_since_judges_topics_yaml_when_a_file_is_deleted(resolved_repo: Path) -> None:
+    (resolved_repo / "claims" / "eurasianet-2025.yaml").unlink()  # its claim is covered by a resolution
+    exit_code, data = check_json(Path("claims"), "--changed-since", "main")
+    assert exit_code == 1
+    assert {(Path(p["path"]).name, p["code"]) for p in data["problems"]} >= {("topics.yaml", "unknown-cover")}
+
+
 def test_changed_since_unknown_ref_is_a_usage_error(repo: Path) -> None:
     assert invoke("check", "--dir", "claims", "--changed-since", "no-such-branch").exit_code == 2
 

@@ -201,7 +201,7 @@ def unresolved_conflicts(given: CheckInput) -> Iterable[Problem]:
             yield Problem(claim.location, "unresolved-conflict",
                           f"{conflict.topic.key}: {claim.id} says {claim.value!r}, which conflicts with {against}"
                           f"{internal}{reopened}; fix the value or record a resolution "
-                          f"(claimtrack resolve {conflict.topic.key})")
+                          f"(claimtrack resolve {conflict.topic.key})", topic=conflict.topic.key)
 
 
 CHECKS: tuple[Check, ...] = (unknown_covers, stale_resolutions, near_duplicate_topics, unverified_quotes,
@@ -217,7 +217,10 @@ def run_checks(dataset: Dataset, conflicts: dict[str, Conflict]) -> list[Problem
     return sorted(problems, key=lambda p: (str(p.location.path), p.location.line or 0, p.location.column or 0))
 
 
-def limit_to_files(problems: list[Problem], files: Iterable[Path]) -> list[Problem]:
-    """Only problems located in `files` (so a conflict counts where a claim from `files` takes part)."""
+def limit_to_files(problems: list[Problem], files: Iterable[Path], topics: Iterable[str] = ()) -> list[Problem]:
+    """Only problems located in `files` (so a conflict counts where a claim from `files` takes part), and the
+    problems of claims on `topics` wherever they are (a changed registry entry judges every claim on it)."""
     wanted = {path.resolve() for path in files}
-    return [problem for problem in problems if problem.location.path.resolve() in wanted]
+    about = set(topics)
+    return [problem for problem in problems
+            if problem.location.path.resolve() in wanted or (problem.topic is not None and problem.topic in about)]

@@ -77,7 +77,8 @@ def _folder(claims_dir: Path | None) -> Path:
 
 
 def _serve(claims_dir: Path | None, key: str, body: Callable[[Report, Console, Console], int], *,
-           check: bool = False, only: list[Path] | None = None, cacheable: bool = True) -> NoReturn:
+           check: bool = False, only: list[Path] | None = None, only_topics: set[str] | None = None,
+           cacheable: bool = True) -> NoReturn:
     """Analyse the folder, let `body` render into (stdout, stderr) and exit with its code.
 
     The whole output is kept in the cache (cache.OutputCache) and served again while no file it read has
@@ -97,7 +98,7 @@ def _serve(claims_dir: Path | None, key: str, body: Callable[[Report, Console, C
     if hit is not None:
         _write_bytes(hit[0], hit[1])
         raise typer.Exit(hit[2])
-    report = analyze(folder, check=check, only=only)
+    report = analyze(folder, check=check, only=only, only_topics=only_topics or ())
     sinks = [ByteSink(), ByteSink()]
     captured = [Console(file=sink, width=c.width, color_system=c.color_system,  # type: ignore[arg-type]
                         force_terminal=c.is_terminal, no_color=c.no_color, highlight=False)
@@ -232,13 +233,15 @@ def check(
     from claimtrack.render import check_renderers
 
     only: list[Path] | None = list(paths) if paths else None
+    topics: set[str] = set()
     if changed_since is not None:
-        from claimtrack.gitfiles import changed_files
+        from claimtrack.gitfiles import changes_since
 
         try:
-            only = [*(only or []), *changed_files(changed_since, claims_dir)]
+            changes = changes_since(changed_since, _folder(claims_dir))
         except ClaimtrackError as error:
             _fail(error)
+        only, topics = [*(only or []), *changes.files], changes.topics
     for path in only or ():
         if not path.exists() and changed_since is None:
             _fail(ClaimtrackError(f"no such file: {path}"))
@@ -249,7 +252,7 @@ def check(
 
     # with --changed-since the answer depends on git as well as on the files: never served from the cache
     key = f"check:{sorted(str(p.resolve()) for p in only or ())}:{fmt.value}"
-    _serve(claims_dir, key, body, check=True, only=only, cacheable=changed_since is None)
+    _serve(claims_dir, key, body, check=True, only=only, only_topics=topics, cacheable=changed_since is None)
 
 
 @app.command()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -404,20 +404,29 @@ def _read_source(doc: YamlDoc, path: Path, topics: dict[str, Topic], registry_ok
         problems.extend(claim_problems)
         if claim_spec is None:
             continue
-        local_id = claim_spec.id or _next_id(claim_spec.topic, used)
-        if local_id in used:
-            problems.append(Problem(doc.location((*at, "id")), "duplicate-claim-id",
-                                    f"claim id {local_id!r} is already used at line {doc.location(used[local_id]).line}"))
-            continue
-        used[local_id] = at
-        topic = topics.get(claim_spec.topic)
-        if topic is None:
-            if registry_ok:
-                problems.append(_unknown_topic(claim_spec.topic, topics, doc.location((*at, "topic"))))
-            continue
-        claim = _make_claim(f"{source_id}/{local_id}", source_id, topic, claim_spec, doc, at, problems)
-        if claim is not None:
-            claims.append(claim)
+        first = len(problems)
+        _read_claim(claim_spec, at, source_id, doc, topics, registry_ok, used, result)
+        for n in range(first, len(problems)):  # what this claim's topic says decided them: say which it is
+            problems[n] = replace(problems[n], topic=claim_spec.topic)
+
+
+def _read_claim(claim_spec: ClaimSpec, at: KeyPath, source_id: str, doc: YamlDoc, topics: dict[str, Topic],
+                registry_ok: bool, used: dict[str, KeyPath], result: SourceFile) -> None:
+    problems = result.problems
+    local_id = claim_spec.id or _next_id(claim_spec.topic, used)
+    if local_id in used:
+        problems.append(Problem(doc.location((*at, "id")), "duplicate-claim-id",
+                                f"claim id {local_id!r} is already used at line {doc.location(used[local_id]).line}"))
+        return
+    used[local_id] = at
+    topic = topics.get(claim_spec.topic)
+    if topic is None:
+        if registry_ok:
+            problems.append(_unknown_topic(claim_spec.topic, topics, doc.location((*at, "topic"))))
+        return
+    claim = _make_claim(f"{source_id}/{local_id}", source_id, topic, claim_spec, doc, at, problems)
+    if claim is not None:
+        result.claims.append(claim)
 
 
 def _next_id(topic: str, used: dict[str, KeyPath]) -> str:

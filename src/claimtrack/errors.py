@@ -53,6 +53,7 @@ class Problem:
     code: str  # stable kebab-case id, documented in docs/checks.md
     message: str
     severity: Severity = "error"
+    topic: str | None = None  # the topic a claim's problem is about (check --changed-since judges by it too)
 
     __reduce__ = reduce_by_slots
 

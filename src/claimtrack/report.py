@@ -44,8 +44,9 @@ class Report:
 
 
 def analyze(folder: Path, *, check: bool = False, only: Iterable[Path] | None = None,
-            overrides: Mapping[Path, str] | None = None) -> Report:
-    """Load `folder`, find its conflicts and, with `check`, run every check (limited to `only` files if given)."""
+            only_topics: Iterable[str] = (), overrides: Mapping[Path, str] | None = None) -> Report:
+    """Load `folder`, find its conflicts and, with `check`, run every check (limited to `only` files, and to
+    claims on `only_topics`, if given)."""
     dataset = load_folder(folder, overrides)
     conflicts = find_conflicts(dataset)
     problems: list[Problem] = list(dataset.problems)
@@ -54,7 +55,7 @@ def analyze(folder: Path, *, check: bool = False, only: Iterable[Path] | None = 
 
         problems = run_checks(dataset, conflicts)
         if only is not None:
-            problems = limit_to_files(problems, only)
+            problems = limit_to_files(problems, only, only_topics)
     if dataset.cache is not None:
         dataset.cache.save()  # after the checks: the entries carry the positions they looked up
     return Report(dataset, conflicts, tuple(problems))
