@@ -365,7 +365,7 @@ def read_source_file(path: Path, topics: dict[str, Topic], registry_ok: bool,
 
 
 def _read_source(doc: YamlDoc, path: Path, topics: dict[str, Topic], registry_ok: bool, result: SourceFile) -> None:
-    problems, claims = result.problems, result.claims
+    problems = result.problems
     data = doc.data
     if not isinstance(data, dict) or "source" not in data:
         what = "empty" if data is None else "not a mapping with 'source:' and 'claims:'"
@@ -412,6 +412,7 @@ def _read_source(doc: YamlDoc, path: Path, topics: dict[str, Topic], registry_ok
 
 def _read_claim(claim_spec: ClaimSpec, at: KeyPath, source_id: str, doc: YamlDoc, topics: dict[str, Topic],
                 registry_ok: bool, used: dict[str, KeyPath], result: SourceFile) -> None:
+    """One validated claim: its id, its topic, its value; the claim or its problems go into `result`."""
     problems = result.problems
     local_id = claim_spec.id or _next_id(claim_spec.topic, used)
     if local_id in used:

@@ -1,7 +1,9 @@
 """Files stage: a claims folder -> YamlDoc(data, positions) per file; the only module that knows YAML.
 
-Documents are built from libyaml's event stream (C speed) by a small iterative builder, which lets us
-keep a line and column for every key, refuse tags and duplicate keys, and bound nesting and aliases.
+Most files are read by yaml-rs (the fast path) and located by a line scan checked against the data; any
+text the two parsers might read differently, and every error, goes to a small iterative builder over
+libyaml's event stream, which keeps a line and column for every key, refuses tags and duplicate keys, and
+bounds nesting and aliases.
 """
 
 from __future__ import annotations
@@ -290,7 +292,8 @@ def decode_bytes(raw: bytes, shown: Path) -> str | Problem:
 
 
 def parse_yaml(text: str, shown: Path, source: Path | None = None) -> tuple[YamlDoc | None, list[Problem]]:
-    """Build plain data (dict, list, str, None) from YAML text; positions come when first asked for."""
+    """Build plain data (dict, list, str, None) from YAML text, with the positions a scan finds at once and the
+    rest (from the builder) when first asked for."""
     data = _fast_parse(text)
     if data is not None:
         # A claim file in the usual layout is located at once: the scan costs about what unpickling its
@@ -519,7 +522,7 @@ def _scan_block_style(text: str, shape: Shape) -> _Packed | None:
     wanted_top, wanted_source, wanted_claims = shape
     if (tuple(top_keys) != wanted_top or tuple(source_keys) != wanted_source
             or len(claim_keys) != len(wanted_claims)
-            or any(tuple(keys) != wanted for keys, wanted in zip(claim_keys, wanted_claims))):
+            or any(tuple(keys) != wanted for keys, wanted in zip(claim_keys, wanted_claims, strict=True))):
         return None
     return _Packed(shape, array("Q", [_pack(1, 1), *top_at, *source_at, *claim_at]))
 
