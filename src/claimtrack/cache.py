@@ -294,7 +294,7 @@ class FileCache:
         if not dirty and not self.changed:
             return
 
-        def blobs() -> Iterator[tuple[int, bytes]]:  # one part at a time: copied or pickled, written, let go
+        def written() -> Iterator[tuple[int, bytes]]:  # one part at a time: copied or pickled, written, let go
             for (index, part), (_, kept) in zip(parts.items(), self.blobs(parts), strict=True):
                 kept = self.packed.get(index, kept)
                 if kept is None or index in dirty:
@@ -302,7 +302,7 @@ class FileCache:
                 yield index, kept
 
         _save(self.store, {"registry": self.registry, "topics": self.topics, "derived": self.derived,
-                           "written_at": time.time()}, blobs())
+                           "written_at": time.time()}, written())
         self.chunks, self.dirty, self.changed, self._identity, self.stored = parts, set(), False, None, {}
         self.packed = {}
 

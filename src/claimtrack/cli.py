@@ -77,7 +77,7 @@ def _folder(claims_dir: Path | None) -> Path:
 
 
 def _serve(claims_dir: Path | None, key: str, body: Callable[[Report, Console, Console], int], *,
-           check: bool = False, only: list[Path] | None = None, only_topics: set[str] | None = None,
+           check: bool = False, only: list[Path] | None = None, only_topics: frozenset[str] = frozenset(),
            cacheable: bool = True) -> NoReturn:
     """Analyse the folder, let `body` render into (stdout, stderr) and exit with its code.
 
@@ -98,7 +98,7 @@ def _serve(claims_dir: Path | None, key: str, body: Callable[[Report, Console, C
     if hit is not None:
         _write_bytes(hit[0], hit[1])
         raise typer.Exit(hit[2])
-    report = analyze(folder, check=check, only=only, only_topics=only_topics or ())
+    report = analyze(folder, check=check, only=only, only_topics=only_topics)
     sinks = [ByteSink(), ByteSink()]
     captured = [Console(file=sink, width=c.width, color_system=c.color_system,  # type: ignore[arg-type]
                         force_terminal=c.is_terminal, no_color=c.no_color, highlight=False)
@@ -233,7 +233,7 @@ def check(
     from claimtrack.render import check_renderers
 
     only: list[Path] | None = list(paths) if paths else None
-    topics: set[str] = set()
+    topics: frozenset[str] = frozenset()
     if changed_since is not None:
         from claimtrack.gitfiles import changes_since
 
@@ -241,7 +241,7 @@ def check(
             changes = changes_since(changed_since, _folder(claims_dir))
         except ClaimtrackError as error:
             _fail(error)
-        only, topics = [*(only or []), *changes.files], changes.topics
+        only, topics = [*(only or []), *changes.files], frozenset(changes.topics)
     for path in only or ():
         if not path.exists() and changed_since is None:
             _fail(ClaimtrackError(f"no such file: {path}"))
