@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from claimtrack.cli import app
-from claimtrack.parallel import MIN_ITEMS, map_in_two
+from claimtrack.parallel import MIN_ITEMS, finish_background, in_background, map_in_two
 from tests.conftest import ClaimsFactory, source
 
 runner = CliRunner()
@@ -49,6 +49,29 @@ def test_few_items_or_no_fork_run_in_this_process(monkeypatch: pytest.MonkeyPatc
     assert {pid for pid in map_in_two(lambda _: os.getpid(), list(range(MIN_ITEMS - 1)))} == {os.getpid()}
     monkeypatch.setenv("CLAIMTRACK_NO_FORK", "1")
     assert {pid for pid in map_in_two(lambda _: os.getpid(), list(range(MIN_ITEMS * 2)))} == {os.getpid()}
+
+
+def test_background_work_is_done_by_a_child_and_complete_once_finished(tmp_path: Path) -> None:
+    done = tmp_path / "done"
+
+    def write_slowly() -> None:
+        import time
+
+        time.sleep(0.2)
+        done.write_text(str(os.getpid()))
+
+    in_background(write_slowly)
+    in_background(lambda: 1 / 0)  # a failing child costs nothing here
+    finish_background()
+    assert done.read_text() != str(os.getpid())  # written by the child, and complete when finish returns
+
+
+def test_background_work_not_worth_a_fork_runs_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ran: list[int] = []
+    in_background(lambda: ran.append(os.getpid()), worth_a_fork=False)
+    monkeypatch.setenv("CLAIMTRACK_NO_FORK", "1")
+    in_background(lambda: ran.append(os.getpid()))
+    assert ran == [os.getpid(), os.getpid()]  # done at once, in this process
 
 
 def test_a_folder_read_in_two_processes_reads_as_in_one(make_claims: ClaimsFactory,

@@ -87,6 +87,7 @@ def _serve(claims_dir: Path | None, key: str, body: Callable[[Report, Console, C
     from rich.console import Console
 
     from claimtrack.cache import OutputCache
+    from claimtrack.parallel import finish_background
     from claimtrack.render.text import ByteSink
     from claimtrack.report import analyze
 
@@ -98,7 +99,7 @@ def _serve(claims_dir: Path | None, key: str, body: Callable[[Report, Console, C
     if hit is not None:
         _write_bytes(hit[0], hit[1])
         raise typer.Exit(hit[2])
-    report = analyze(folder, check=check, only=only, only_topics=only_topics)
+    report = analyze(folder, check=check, only=only, only_topics=only_topics, save_in_background=True)
     sinks = [ByteSink(), ByteSink()]
     captured = [Console(file=sink, width=c.width, color_system=c.color_system,  # type: ignore[arg-type]
                         force_terminal=c.is_terminal, no_color=c.no_color, highlight=False)
@@ -112,6 +113,7 @@ def _serve(claims_dir: Path | None, key: str, body: Callable[[Report, Console, C
     if cache is not None:
         file_cache = report.dataset.cache
         cache.put(report.files_read, outputs[0], outputs[1], code, file_cache.stamps() if file_cache else None)
+    finish_background()  # the file cache, written meanwhile
     raise typer.Exit(code)
 
 
@@ -474,6 +476,9 @@ def _exit_at_once(code: int | str | None) -> NoReturn:
     if isinstance(code, str):
         sys.stderr.write(f"{code}\n")
     status = code if isinstance(code, int) else (0 if code is None else 1)
+    from claimtrack.parallel import finish_background
+
+    finish_background()  # a cache still being written (a command that failed after its analysis)
     try:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -1,4 +1,5 @@
-"""Spread independent work over a second process: reading thousands of files on a cold run.
+"""Spread independent work over a second process: reading thousands of files on a cold run, and writing
+the cache while the output is rendered.
 
 A forked child does the second part of the items and sends its results back through a pipe as one pickle
 while the parent does the first; the child's pickling overlaps the parent's unpickling. Anything that
@@ -20,14 +21,17 @@ Result = TypeVar("Result")
 MIN_ITEMS = 1000
 
 
+def _can_fork() -> bool:
+    return hasattr(os, "fork") and (os.cpu_count() or 1) >= 2 and not os.environ.get("CLAIMTRACK_NO_FORK")
+
+
 def map_in_two(func: Callable[[Item], Result], items: Sequence[Item], split: int | None = None,
                pack: Callable[[Sequence[Item], list[Result]], Any] | None = None,
                unpack: Callable[[Sequence[Item], Any], list[Result]] | None = None) -> list[Result]:
     """[func(item) for item in items], in two processes when there are enough items and cores: this one does
     items[:split] (half by default), a forked child the rest. The child sends its results back as they are,
     or as `pack(its items, its results)`, which `unpack(its items, what it sent)` turns back into results."""
-    if len(items) < MIN_ITEMS or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2 or os.environ.get(
-            "CLAIMTRACK_NO_FORK"):
+    if len(items) < MIN_ITEMS or not _can_fork():
         return [func(item) for item in items]
     split = len(items) // 2 if split is None else split
     read_end, write_end = os.pipe()
@@ -57,3 +61,33 @@ def map_in_two(func: Callable[[Item], Result], items: Sequence[Item], split: int
     if theirs is None or status != 0 or len(theirs) != len(items) - split:
         theirs = [func(item) for item in items[split:]]
     return mine + theirs
+
+
+_background: list[int] = []  # children still doing work this process handed them
+
+
+def in_background(work: Callable[[], object], worth_a_fork: bool = True) -> None:
+    """Run `work` in a forked child while this process goes on; `finish_background` waits for it. Only for
+    work whose effects are files (the child's memory is its own) and whose failure costs nothing but speed:
+    where a fork is not worth it or not possible, `work` runs here and now."""
+    if not worth_a_fork or not _can_fork():
+        work()
+        return
+    pid = os.fork()
+    if pid == 0:  # as in map_in_two: never returns, and exits without flushing the parent's buffers
+        status = 1
+        try:
+            work()
+            status = 0
+        finally:
+            os._exit(status)
+    _background.append(pid)
+
+
+def finish_background() -> None:
+    """Wait for every child `in_background` started: the files they write are complete when this returns."""
+    while _background:
+        try:
+            os.waitpid(_background.pop(), 0)
+        except ChildProcessError:
+            pass

@@ -44,9 +44,11 @@ class Report:
 
 
 def analyze(folder: Path, *, check: bool = False, only: Iterable[Path] | None = None,
-            only_topics: Iterable[str] = (), overrides: Mapping[Path, str] | None = None) -> Report:
+            only_topics: Iterable[str] = (), overrides: Mapping[Path, str] | None = None,
+            save_in_background: bool = False) -> Report:
     """Load `folder`, find its conflicts and, with `check`, run every check (limited to `only` files, and to
-    claims on `only_topics`, if given)."""
+    claims on `only_topics`, if given). `save_in_background`: the file cache may still be being written when
+    this returns (see FileCache.save)."""
     dataset = load_folder(folder, overrides)
     conflicts = find_conflicts(dataset)
     problems: list[Problem] = list(dataset.problems)
@@ -57,5 +59,5 @@ def analyze(folder: Path, *, check: bool = False, only: Iterable[Path] | None = 
         if only is not None:
             problems = limit_to_files(problems, only, only_topics)
     if dataset.cache is not None:
-        dataset.cache.save()  # after the checks: the entries carry the positions they looked up
+        dataset.cache.save(save_in_background)  # after the checks: the entries carry the positions they looked up
     return Report(dataset, conflicts, tuple(problems))
