@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from claimtrack.conflicts import Conflict
@@ -22,6 +23,11 @@ class CheckInput:
     dataset: Dataset
     conflicts: dict[str, Conflict]
 
+    @cached_property
+    def claim_ids(self) -> frozenset[str]:
+        """Every claim id (two checks ask)."""
+        return frozenset([claim.id for claim in self.dataset.claims])
+
 
 Check = Callable[[CheckInput], Iterable[Problem]]
 NEAR_DUPLICATE_KEY = 90  # 'border-length' vs 'border-lenght' is 92
@@ -30,7 +36,7 @@ NEAR_DUPLICATE_TITLE = 95  # titles differing in one country name score ~94: dis
 
 def unknown_covers(given: CheckInput) -> Iterable[Problem]:
     """A resolution's `covers` names a claim id that does not exist."""
-    known = {claim.id for claim in given.dataset.claims}
+    known = given.claim_ids
     for topic in given.dataset.topics.values():
         if topic.resolution is None:
             continue
@@ -44,7 +50,7 @@ def unknown_covers(given: CheckInput) -> Iterable[Problem]:
 
 def stale_resolutions(given: CheckInput) -> Iterable[Problem]:
     """A resolution that no longer matches its conflict: it covers claims that no longer conflict."""
-    known = {claim.id for claim in given.dataset.claims}
+    known = given.claim_ids
     for topic in given.dataset.topics.values():
         resolution = topic.resolution
         if resolution is None:
@@ -190,14 +196,16 @@ def unresolved_conflicts(given: CheckInput) -> Iterable[Problem]:
     for conflict in given.conflicts.values():
         if conflict.status != "unresolved":
             continue
+        uncovered = set(conflict.uncovered)
+        named = {claim.id: f"{claim.id} ({claim.value!r})" for claim in conflict.claims}  # each is named often
+        reopened = " (the topic's resolution does not cover this claim)" if conflict.topic.resolution else ""
         for claim in conflict.claims:
-            if claim.id not in conflict.uncovered:
+            if claim.id not in uncovered:
                 continue
             others = conflict.opponents[claim.id]
-            against = ", ".join(f"{other.id} ({other.value!r})" for other in others)
-            internal = " — an internal inconsistency of one source" if any(o.source == claim.source
-                                                                        for o in others) else ""
-            reopened = " (the topic's resolution does not cover this claim)" if conflict.topic.resolution else ""
+            against = ", ".join([named[other.id] for other in others])
+            internal = (" — an internal inconsistency of one source"
+                        if claim.source in [other.source for other in others] else "")
             yield Problem(claim.location, "unresolved-conflict",
                           f"{conflict.topic.key}: {claim.id} says {claim.value!r}, which conflicts with {against}"
                           f"{internal}{reopened}; fix the value or record a resolution "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from collections.abc import Callable
 from functools import cached_property
 from typing import Literal
 
@@ -17,7 +18,7 @@ from claimtrack.dataset import Claim, Dataset, Topic
 TopicStatus = Literal["ok", "unresolved", "disputed", "resolved"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # immutable by convention: frozen=True makes building 120,000 of them slower
 class Pair:
     first: Claim
     second: Claim
@@ -123,33 +124,45 @@ def _status(topic: Topic, pairs: list[Pair]) -> tuple[TopicStatus, tuple[str, ..
 
 
 def _interval_pairs(topic: Topic, claims: tuple[Claim, ...]) -> list[Pair]:
-    """Non-intersecting pairs: sort by low end; a claim can only be disjoint from those ending before it starts."""
+    """Non-intersecting pairs: sort by low end; a claim can only be disjoint from those ending before it starts.
+
+    The loop runs over every disjoint pair of a folder (120,000 at 100,000 claims), so it reads each
+    interval's ends once and calls in_scope only for claims that carry an as_of or qualifiers."""
+    severity = _SEVERITY[topic.kind]
     ordered = sorted((c for c in claims if c.interval is not None), key=value_order)
-    by_high = sorted(ordered, key=lambda c: (c.interval.high, not c.interval.high_open))  # type: ignore[union-attr]
+    ends = [(c.interval.high, c.interval.high_open, c) for c in ordered]  # type: ignore[union-attr]
+    ends.sort(key=lambda end: (end[0], not end[1]))
     pairs: list[Pair] = []
     for later in ordered:
-        assert later.interval is not None
-        for earlier in by_high:
-            assert earlier.interval is not None
-            if earlier.interval.high > later.interval.low:
+        interval = later.interval
+        assert interval is not None
+        low, low_open = interval.low, interval.low_open
+        scoped = later.as_of_interval is not None or bool(later.qualifiers)
+        for high, high_open, earlier in ends:
+            if high > low:
                 break  # every following claim ends after `later` starts
-            if earlier is later or earlier.interval.intersects(later.interval) or not in_scope(earlier, later):
+            if (high == low and not high_open and not low_open) or earlier is later:
+                continue  # they touch: [1, 2] and [2, 3] share 2
+            if scoped and not in_scope(earlier, later):
                 continue
-            pairs.append(Pair(earlier, later, _severity(topic, earlier, later)))
+            pairs.append(Pair(earlier, later, severity(high, low)))
     return pairs
 
 
-def _severity(topic: Topic, low: Claim, high: Claim) -> float:
-    assert low.interval is not None and high.interval is not None
-    gap = low.interval.gap(high.interval)
-    if topic.kind == "date":
-        return gap
-    if topic.kind == "boolean":
-        return 1.0
-    magnitude = max(abs(low.interval.high), abs(high.interval.low))
+def _quantity_severity(high: float, low: float) -> float:
+    """The gap between the facing ends as a share of the larger of them."""
+    magnitude = max(abs(high), abs(low))
     if magnitude == 0 or math.isinf(magnitude):
         return 1.0
-    return min(1.0, gap / magnitude)
+    return min(1.0, (low - high) / magnitude)
+
+
+# A pair's severity from the facing ends (the earlier claim's high, the later claim's low, high <= low)
+_SEVERITY: dict[str, Callable[[float, float], float]] = {
+    "quantity": _quantity_severity,
+    "date": lambda high, low: low - high,  # days apart
+    "boolean": lambda high, low: 1.0,
+}
 
 
 def _text_pairs(topic: Topic, claims: tuple[Claim, ...]) -> list[Pair]:

@@ -65,7 +65,10 @@ class Positions:
     def location(self, keypath: KeyPath = ()) -> Location:
         """The location of `keypath`, or of its nearest ancestor that has one."""
         found = self._found
-        if found is None or (isinstance(found, (_Packed, _Scanned)) and keypath not in found):
+        at = found.get(keypath) if found is not None else None
+        if at is not None:  # the usual case: a claim or one of its keys
+            return Location(self.shown, at >> 20, at & 0xFFFFF)
+        if found is None or isinstance(found, (_Packed, _Scanned)):
             found = self._locate_precisely()  # a scan knows the usual keys; the builder knows them all
         for end in range(len(keypath), -1, -1):
             at = found.get(keypath[:end])
@@ -126,13 +129,26 @@ class _Packed:
         index = keypath[1]
         if head != "claims" or not isinstance(index, int) or not 0 <= index < len(claims) or len(keypath) > 3:
             return None
-        base += len(source) + sum(1 + len(keys) for keys in claims[:index])
+        base += len(source) + _claim_offsets(self.shape)[index]
         if len(keypath) == 2:
             return base
         keys = claims[index]
         return base + 1 + keys.index(keypath[2]) if keypath[2] in keys else None
 
 
+def _claim_offsets(shape: Shape) -> tuple[int, ...]:
+    """Where each claim's values start among a shape's claim values (looked up for every claim shown)."""
+    kept = _OFFSETS.get(id(shape))
+    if kept is None or kept[0] is not shape:
+        offsets, start = [], 0
+        for keys in shape[2]:
+            offsets.append(start)
+            start += 1 + len(keys)
+        kept = _OFFSETS[id(shape)] = (shape, tuple(offsets))  # holding the shape keeps its id its own
+    return kept[1]
+
+
+_OFFSETS: dict[int, tuple[Shape, tuple[int, ...]]] = {}  # by shape: shapes are shared (see _shape)
 _KEYPATHS: dict[KeyPath, KeyPath] = {}  # one tuple per distinct key path, shared by every file
 
 
