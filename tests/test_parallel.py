@@ -124,3 +124,24 @@ def test_a_cold_read_in_two_processes_leaves_a_cache_the_next_run_can_trust(
     fresh = runner.invoke(app, args)
     assert warm.stdout == fresh.stdout != cold.stdout
     assert "9999 km" in warm.stdout and "unreadable-file" in warm.stdout
+
+
+def test_the_file_cache_is_written_in_a_child_only_when_asked(make_claims: ClaimsFactory, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from claimtrack.parallel import finish_background
+    from claimtrack.report import analyze
+
+    files = {f"s{n:04}.yaml": source(f"s{n:04}", f'topic: border-length\nvalue: "{1300 + n % 97} km"\nquote: q')
+             for n in range(MIN_ITEMS + 10)}
+    folder = make_claims(files=files)
+    monkeypatch.setenv("CLAIMTRACK_CACHE_DIR", str(tmp_path / "cache"))
+    analyze(folder)  # cold: reads in two processes, writes the cache here
+    forks: list[int] = []
+    real_fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
+    for n, background in enumerate((False, True)):
+        (folder / "s0003.yaml").write_text(files["s0003.yaml"].replace("1303 km", f"{9000 + n} km"))
+        analyze(folder, save_in_background=background)  # one file to read: no fork for reading
+        finish_background()
+        assert len(forks) == int(background)
+    assert "9001 km" in runner.invoke(app, ["conflicts", "--dir", str(folder), "--format", "json"]).stdout

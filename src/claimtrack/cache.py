@@ -284,10 +284,10 @@ class FileCache:
             parts.setdefault(_chunk_of(key), {})[key] = entry
         return parts
 
-    def save(self, in_background: bool = False) -> None:
+    def save(self, background: bool = False) -> None:
         """Write back the parts that changed: a file read or located anew in this run, a file gone.
 
-        `in_background`: pickle and write them in a forked child while this process goes on (a cold run
+        `background`: pickle and write them in a forked child while this process goes on (a cold run
         at 100,000 claims pickles half of them here, ~0.5 s); parallel.finish_background waits for it."""
         parts = self._parts()
         dirty = set(self.dirty)
@@ -307,7 +307,7 @@ class FileCache:
         header = {"registry": self.registry, "topics": self.topics, "derived": self.derived, "written_at": time.time()}
         from claimtrack.parallel import MIN_ITEMS, in_background
 
-        in_background(lambda: _save(self.store, header, written()), in_background and len(self.used) >= MIN_ITEMS)
+        in_background(lambda: _save(self.store, header, written()), background and len(self.used) >= MIN_ITEMS)
         self.chunks, self.dirty, self.changed, self._identity, self.stored = parts, set(), False, None, {}
         self.packed = {}
 

@@ -8,8 +8,8 @@ their similarity is below the topic's threshold; booleans: when they differ).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
