@@ -71,6 +71,25 @@ def test_same_content_with_a_new_mtime_is_still_a_hit(make_claims: ClaimsFactory
     assert cache.get() is None
 
 
+def test_a_same_size_edit_with_its_old_mtime_put_back_is_seen(make_claims: ClaimsFactory, cache_dir: Path) -> None:
+    """`touch -r`, or a tool that preserves times: size and mtime agree, the inode's change time does not."""
+    folder = make_claims(files=FILES)
+    for path in folder.rglob("*.yaml"):
+        _age(path)
+    assert _values(folder) == {"1,344 km", "1,374 km"}
+    edited = folder / "b.yaml"
+    before = edited.stat()
+    edited.write_text(FILES["b.yaml"].replace("1,374", "1,406"))
+    os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (edited.stat().st_size, edited.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert _values(folder) == {"1,344 km", "1,406 km"}  # not the whole output kept for the old content
+    edited.write_text(FILES["b.yaml"].replace("1,374", "1,407"))
+    os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns))
+    for output in folder_cache_dir(folder).glob("out-*.pickle"):  # type: ignore[union-attr]
+        output.unlink()
+    assert _values(folder) == {"1,344 km", "1,407 km"}  # nor the file as read before
+
+
 def test_corrupt_cache_files_are_ignored(make_claims: ClaimsFactory, cache_dir: Path) -> None:
     folder = make_claims(files=FILES)
     expected = _values(folder)

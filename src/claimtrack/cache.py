@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     from claimtrack.dataset import SourceFile
 
 Value = TypeVar("Value")
-FORMAT = 5  # bump when what is pickled changes shape
-RACY_SECONDS = 2.0  # a file modified this close to the cache's own write is hashed even when its stat agrees
+FORMAT = 6  # bump when what is pickled changes shape
+RACY_SECONDS = 2.0  # a file modified (or its inode changed) this close to the cache's own write is hashed even when its stat agrees
 
 
 def cache_root() -> Path | None:
@@ -72,11 +72,18 @@ def file_hash(path: Path) -> str | None:
 
 @dataclass
 class Stamp:
-    """What a file was when its entry was made."""
+    """What a file was when its entry was made.
+
+    Besides size and mtime, the inode's change time and number: an edit that keeps the size and puts the
+    old mtime back (`touch -r`, a tool that preserves times, a file swapped in by rename) still changes
+    them, and a user cannot set them back.
+    """
 
     size: int
     mtime_ns: int
     digest: str | None
+    ctime_ns: int = 0
+    inode: int = 0
 
     @classmethod
     def of(cls, path: Path | str) -> Stamp | None:
@@ -84,21 +91,23 @@ class Stamp:
             stat = os.stat(path)
         except OSError:
             return None
-        return cls(stat.st_size, stat.st_mtime_ns, None)
+        return cls(stat.st_size, stat.st_mtime_ns, None, stat.st_ctime_ns, stat.st_ino)
 
     def still(self, path: Path | str, written_at: float) -> bool:
         """Is `path` still this file? Stat first; the content hash decides when the stat differs or is racy."""
         now = Stamp.of(path)
         if now is None:
             return False
-        racy = now.mtime_ns / 1e9 >= written_at - RACY_SECONDS
-        if (now.size, now.mtime_ns) == (self.size, self.mtime_ns) and not racy:
+        racy = max(now.mtime_ns, now.ctime_ns) / 1e9 >= written_at - RACY_SECONDS
+        if (now.size, now.mtime_ns, now.ctime_ns, now.inode) == (self.size, self.mtime_ns, self.ctime_ns,
+                                                                  self.inode) and not racy:
             return True
         if now.size != self.size:
             return False
         digest = file_hash(Path(path))
         if digest is not None and digest == self.digest:
-            self.mtime_ns = now.mtime_ns  # same content, touched: remember the new stat
+            # same content, touched: remember the new stat
+            self.mtime_ns, self.ctime_ns, self.inode = now.mtime_ns, now.ctime_ns, now.inode
             return True
         return False
 
