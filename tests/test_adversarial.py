@@ -140,6 +140,22 @@ def test_symlink_outside_the_folder_is_refused(tmp_path: Path) -> None:
     assert "root:" not in done.stdout + done.stderr
 
 
+def test_symlinked_folder_outside_is_refused_and_one_inside_is_read_once(tmp_path: Path) -> None:
+    cwd = _copy("symlink-outside", tmp_path)
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "elsewhere.yaml").write_text("source: {title: Elsewhere}\nclaims: []\n", encoding="utf-8")
+    (cwd / "claims" / "shared").symlink_to(shared, target_is_directory=True)
+    inside = cwd / "claims" / "real"
+    inside.mkdir()
+    (inside / "real.yaml").write_text("source: {title: Real}\nclaims: []\n", encoding="utf-8")
+    (cwd / "claims" / "again").symlink_to(inside, target_is_directory=True)
+    done, took = run_check(cwd)
+    assert_reported(done, took, [("shared", None, "outside-folder")])  # never silently left unread
+    assert "a folder, none of whose files are read" in done.stdout
+    assert "duplicate-source-id" not in done.stdout  # the link inside is not followed: real.yaml is read once
+
+
 def test_dangling_symlink_is_unreadable(tmp_path: Path) -> None:
     cwd = _copy("dangling-symlink", tmp_path)
     (cwd / "claims" / "gone.yaml").symlink_to(cwd / "claims" / "deleted-long-ago.yaml")

@@ -204,13 +204,15 @@ def find_files(folder: Path) -> tuple[Path | None, list[Path], list[Problem]]:
     """topics.yaml and every other *.yaml/*.yml below `folder` (hidden folders skipped, sorted)."""
     topics, sources, outside = walk_folder(folder)
     problems = [Problem(Location(display_path(Path(path))), "outside-folder",
-                        f"refusing a symlink that points outside the claims folder ({Path(path).resolve()})")
+                        f"refusing a symlink that points outside the claims folder ({Path(path).resolve()})"
+                        + (": a folder, none of whose files are read" if os.path.isdir(path) else ""))
                 for path in outside]
     return (Path(topics) if topics else None), [Path(path) for path in sources], problems
 
 
 def walk_folder(folder: Path) -> tuple[str | None, list[str], list[str]]:
-    """(topics.yaml, source files, symlinks leading outside) as path strings, in a stable order.
+    """(topics.yaml, source files, symlinks leading outside: to YAML files or to folders) as path strings, in
+    a stable order.
 
     Plain strings and os.scandir: the cache runs this on every call, for ten thousand files.
     """
@@ -231,6 +233,11 @@ def walk_folder(folder: Path) -> tuple[str | None, list[str], list[str]]:
                 continue
             if entry.is_dir(follow_symlinks=False):
                 subfolders.append(entry.path)
+            elif entry.is_symlink() and entry.is_dir():
+                # never followed: one inside is read under its own names; one outside would be left unread
+                # without a word, so it is refused like a file
+                if not _is_within(Path(os.path.realpath(entry.path)), Path(root)):
+                    outside.append(entry.path)
             elif entry.name.endswith((".yaml", ".yml")):
                 if entry.is_symlink() and not _is_within(Path(os.path.realpath(entry.path)), Path(root)):
                     outside.append(entry.path)
