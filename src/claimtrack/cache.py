@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from claimtrack.dataset import SourceFile
 
 Value = TypeVar("Value")
-FORMAT = 6  # bump when what is pickled changes shape
+FORMAT = 7  # bump when what is pickled changes shape
 RACY_SECONDS = 2.0  # a file modified (or its inode changed) this close to the cache's own write is hashed even when its stat agrees
 
 

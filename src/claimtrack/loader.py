@@ -40,9 +40,11 @@ class Positions:
 
     def __init__(self, shown: Path, text: str | None,
                  found: dict[KeyPath, tuple[int, int]] | _Scanned | _Packed | None = None,
-                 source: Path | None = None) -> None:
+                 source: str | None = None) -> None:
         self.shown = shown
-        self.source = source  # absolute path to re-read the text from, when the text is gone
+        # the absolute path to read the text from again, when it is gone (a string: unpickling ten thousand
+        # Path objects costs a tenth of a second)
+        self.source = source
         self._text = text
         self._found: dict[KeyPath, int] | _Packed | None = (
             _compact(found) if isinstance(found, dict) and not isinstance(found, _Scanned) else found)
@@ -80,7 +82,8 @@ class Positions:
         text = self._text
         if text is None and self.source is not None:
             try:
-                decoded = decode_bytes(self.source.read_bytes(), self.shown)
+                with open(self.source, "rb") as handle:
+                    decoded = decode_bytes(handle.read(), self.shown)
                 text = decoded if isinstance(decoded, str) else None
             except OSError:
                 text = None
@@ -279,7 +282,7 @@ def read_yaml_file(path: Path) -> tuple[YamlDoc | None, list[Problem], str | Non
     decoded = decode_bytes(raw, shown)
     if isinstance(decoded, Problem):
         return None, [decoded], digest
-    doc, problems = parse_yaml(decoded, shown, Path(os.path.abspath(path)))
+    doc, problems = parse_yaml(decoded, shown, os.path.abspath(path))
     return doc, problems, digest
 
 
@@ -314,7 +317,7 @@ def decode_bytes(raw: bytes, shown: Path) -> str | Problem:
     return text
 
 
-def parse_yaml(text: str, shown: Path, source: Path | None = None) -> tuple[YamlDoc | None, list[Problem]]:
+def parse_yaml(text: str, shown: Path, source: str | None = None) -> tuple[YamlDoc | None, list[Problem]]:
     """Build plain data (dict, list, str, None) from YAML text, with the positions a scan finds at once and the
     rest (from the builder) when first asked for."""
     data = _fast_parse(text)
