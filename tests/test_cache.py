@@ -271,3 +271,11 @@ def test_results_are_never_shown_with_paths_relative_to_another_working_director
     fresh = check_output()
     assert cached == fresh != first
     assert "outside-folder" not in cached and ".." in cached
+
+
+def test_a_cache_write_that_fails_half_way_leaves_no_file(tmp_path: Path) -> None:
+    store = tmp_path / "cache" / "files.pickle"
+    cache_module._save(store, {"fine": 1}, iter([(0, b"part")]), {"unpicklable": lambda: 0})  # fails at the end
+    assert list(store.parent.iterdir()) == []  # no half-written file, no temporary left behind
+    cache_module._save(store, {"fine": 1})
+    assert [path.name for path in store.parent.iterdir()] == ["files.pickle"]

@@ -12,6 +12,7 @@ turns it off.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -124,9 +125,9 @@ def _save(path: Path, *values: Any) -> None:
     """Pickle `values` one after the other into `path`, atomically: readers see the old file or the new one.
     A generator among them writes each (index, bytes) it yields as a pickled (index, length) and the bytes
     themselves, then None."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         with temporary.open("wb") as handle:
             for value in values:
                 if isinstance(value, Iterator):
@@ -136,8 +137,11 @@ def _save(path: Path, *values: Any) -> None:
                     value = None
                 pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
-    except OSError:
-        pass  # a read-only or full cache directory only costs speed
+    except Exception:  # noqa: BLE001 — a read-only or full cache directory, or an object pickle refuses,
+        pass  # only costs speed
+    finally:
+        with contextlib.suppress(OSError):  # still there when it failed or was interrupted half-way
+            os.unlink(temporary)
 
 
 def _load_parts(path: Path) -> tuple[Any, tuple[int, int, int], dict[int, tuple[int, int]]] | None:

@@ -478,7 +478,10 @@ def _exit_at_once(code: int | str | None) -> NoReturn:
     status = code if isinstance(code, int) else (0 if code is None else 1)
     from claimtrack.parallel import finish_background
 
-    finish_background()  # a cache still being written (a command that failed after its analysis)
+    try:
+        finish_background()  # a cache still being written (a command that failed after its analysis)
+    except KeyboardInterrupt:  # ^C while waiting: the child was interrupted too, and leaves no file behind
+        status = 130
     try:
         sys.stdout.flush()
         sys.stderr.flush()
