@@ -169,3 +169,24 @@ def test_severity_ordering_most_severe_first(make_claims: ClaimsFactory) -> None
     })
     report = analyze(folder)
     assert [c.topic.key for c in report.ordered_conflicts()] == ["tajik-share", "border-length"]
+
+
+def test_a_topic_is_compared_only_when_asked_about(make_claims: ClaimsFactory,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """`show` compares one topic's claims, not the folder's; asking for every conflict compares each once."""
+    import claimtrack.conflicts as conflicts_module
+
+    folder = make_claims(files={
+        "a.yaml": source("a", _claim("border-length", "1,344 km"), _claim("tajik-share", "25%")),
+        "b.yaml": source("b", _claim("border-length", "1,374 km"), _claim("tajik-share", "46%")),
+    })
+    compared: list[str] = []
+    real = conflicts_module._interval_pairs
+    monkeypatch.setattr(conflicts_module, "_interval_pairs",
+                        lambda topic, claims: compared.append(topic.key) or real(topic, claims))
+    conflicts = find_conflicts(load_folder(folder))
+    assert conflicts["tajik-share"].status == "unresolved" and compared == ["tajik-share"]
+    assert "refugees" not in conflicts and compared == ["tajik-share"]  # no claims: nothing to compare
+    assert list(conflicts) == ["border-length", "tajik-share"]  # the registry's order, as before
+    assert compared == ["tajik-share", "border-length"]  # each topic compared once
+    assert len(conflicts) == 2 and conflicts.get("capital") is None and compared == ["tajik-share", "border-length"]

@@ -6,7 +6,7 @@ Every check has one signature and lives in the CHECKS tuple; docs/checks.md docu
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -21,7 +21,7 @@ from claimtrack.models import did_you_mean
 @dataclass(frozen=True)
 class CheckInput:
     dataset: Dataset
-    conflicts: dict[str, Conflict]
+    conflicts: Mapping[str, Conflict]
 
     @cached_property
     def claim_ids(self) -> frozenset[str]:
@@ -216,7 +216,7 @@ CHECKS: tuple[Check, ...] = (unknown_covers, stale_resolutions, near_duplicate_t
                              unresolved_conflicts)
 
 
-def run_checks(dataset: Dataset, conflicts: dict[str, Conflict]) -> list[Problem]:
+def run_checks(dataset: Dataset, conflicts: Mapping[str, Conflict]) -> list[Problem]:
     """Loading problems plus every check's findings, sorted by location."""
     given = CheckInput(dataset, conflicts)
     problems = list(dataset.problems)

@@ -8,7 +8,7 @@ their similarity is below the topic's threshold; booleans: when they differ).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
@@ -93,21 +93,56 @@ def in_scope(a: Claim, b: Claim) -> bool:
     return True
 
 
-def find_conflicts(dataset: Dataset) -> dict[str, Conflict]:
-    """Every topic whose claims disagree, keyed by topic."""
-    found: dict[str, Conflict] = {}
-    for key, claims in dataset.by_topic.items():
-        topic = dataset.topics.get(key)
+class Conflicts(Mapping[str, Conflict]):
+    """Every topic whose claims disagree, by topic key, in the dataset's topic order. A topic's claims are
+    compared when it is first asked about: `show` compares one topic's, not the folder's."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self._dataset = dataset
+        self._asked: dict[str, Conflict | None] = {}
+        self._every: dict[str, Conflict] | None = None
+
+    def __getitem__(self, key: str) -> Conflict:
+        if self._every is not None:
+            return self._every[key]
+        if key not in self._asked:
+            self._asked[key] = self._compare(key)
+        found = self._asked[key]
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def _all(self) -> dict[str, Conflict]:
+        if self._every is None:
+            asked = self._asked
+            found = ((key, asked[key] if key in asked else self._compare(key)) for key in self._dataset.by_topic)
+            self._every = {key: conflict for key, conflict in found if conflict is not None}
+        return self._every
+
+    def _compare(self, key: str) -> Conflict | None:
+        topic = self._dataset.topics.get(key)
+        claims = self._dataset.by_topic.get(key, ())
         if topic is None or len(claims) < 2:
-            continue
+            return None
         pairs = _text_pairs(topic, claims) if topic.kind == "text" else _interval_pairs(topic, claims)
-        if pairs:
-            status, uncovered = _status(topic, pairs)
-            found[key] = Conflict(topic, tuple(pairs), status, uncovered)
-    return found
+        if not pairs:
+            return None
+        status, uncovered = _status(topic, pairs)
+        return Conflict(topic, tuple(pairs), status, uncovered)
 
 
-def topic_status(topic: Topic, conflicts: dict[str, Conflict]) -> TopicStatus:
+def find_conflicts(dataset: Dataset) -> Conflicts:
+    """Every topic whose claims disagree, keyed by topic (each worked out when first asked for)."""
+    return Conflicts(dataset)
+
+
+def topic_status(topic: Topic, conflicts: Mapping[str, Conflict]) -> TopicStatus:
     conflict = conflicts.get(topic.key)
     return conflict.status if conflict else "ok"
 

@@ -14,7 +14,7 @@ from claimtrack.errors import ExitCode, Problem
 @dataclass(frozen=True)
 class Report:
     dataset: Dataset
-    conflicts: dict[str, Conflict]
+    conflicts: Mapping[str, Conflict]  # conflicts.Conflicts: each topic compared when first asked about
     problems: tuple[Problem, ...]  # what `check` reports (loading problems alone for other commands)
 
     @property
