@@ -5,8 +5,9 @@
 For each corpus size (benchmarks/generate.py, seeded) it times, as separate processes like a user's shell:
 - `check --format json`, `conflicts --format json` and `show TOPIC`:
   cold (an empty cache: the first run after the content changed), one-file (one source file edited since
-  the last run) and warm (nothing changed, best of --repeat);
-- the floor: reading and parsing the same files with PyYAML's C loader and nothing else;
+  the last run) and warm (nothing changed), each the best of --repeat runs, with the highest peak memory
+  of the cold and one-file runs;
+- the floor: reading and parsing the same files with PyYAML's C loader and nothing else (best of --repeat);
 - check-jsonschema over the same files with the schema from `claimtrack schema source` (if installed:
   pip install check-jsonschema);
 - `claimtrack --version` and `--help`.
@@ -66,19 +67,22 @@ def bench_size(size: int, work: Path, repeat: int, profile: str) -> dict[str, ob
                 "show": claimtrack("show", topic)}
     victim = files[len(files) // 2]
     original = victim.read_text(encoding="utf-8")
+    edited = original.replace('quote: "', 'quote: "Edited: ', 1)  # a real edit: size and content change
+    assert edited != original, f"nothing to edit in {victim}"
     for name, command in commands.items():
-        shutil.rmtree(cache, ignore_errors=True)
-        cold = run(command, env, corpus)
-        edited = original.replace('quote: "', 'quote: "Edited: ', 1)  # a real edit: size and content change
-        assert edited != original, f"nothing to edit in {victim}"
-        victim.write_text(edited, encoding="utf-8")
-        one_file = run(command, env, corpus)
-        victim.write_text(original, encoding="utf-8")
-        run(command, env, corpus)  # bring the cache up to date with the restored file
+        colds, one_files = [], []
+        for _ in range(repeat):  # each figure is the best of `repeat`, as the floor's is
+            shutil.rmtree(cache, ignore_errors=True)
+            colds.append(run(command, env, corpus))
+            victim.write_text(edited, encoding="utf-8")
+            one_files.append(run(command, env, corpus))
+            victim.write_text(original, encoding="utf-8")
+            run(command, env, corpus)  # bring the cache up to date with the restored file
         warm = min((run(command, env, corpus) for _ in range(repeat)), key=lambda r: r[0])
-        result[name] = {"cold": cold[0], "one_file": one_file[0], "warm": warm[0], "peak_mb": cold[1],
+        result[name] = {"cold": min(r[0] for r in colds), "one_file": min(r[0] for r in one_files),
+                        "warm": warm[0], "peak_mb": max(r[1] for r in colds + one_files),
                         "warm_peak_mb": warm[1]}
-    floor = min((run([sys.executable, "-c", FLOOR, str(folder)], env, corpus) for _ in range(max(1, repeat - 1))),
+    floor = min((run([sys.executable, "-c", FLOOR, str(folder)], env, corpus) for _ in range(repeat)),
                 key=lambda r: r[0])
     result["floor"] = {"seconds": floor[0], "peak_mb": floor[1]}
     result["check_jsonschema"] = _check_jsonschema(folder, files, work, env, corpus)
