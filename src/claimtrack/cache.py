@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
 Value = TypeVar("Value")
 FORMAT = 7  # bump when what is pickled changes shape
-RACY_SECONDS = 2.0  # a file modified (or its inode changed) this close to the cache's own write is hashed even when its stat agrees
+# a file modified (or its inode changed) this close to the cache's own write is hashed even when its stat agrees
+RACY_SECONDS = 2.0
 
 
 def cache_root() -> Path | None:

@@ -100,20 +100,22 @@ def _serve(claims_dir: Path | None, key: str, body: Callable[[Report, Console, C
         _write_bytes(hit[0], hit[1])
         raise typer.Exit(hit[2])
     report = analyze(folder, check=check, only=only, only_topics=only_topics, save_in_background=True)
-    sinks = [ByteSink(), ByteSink()]
-    captured = [Console(file=sink, width=c.width, color_system=c.color_system,  # type: ignore[arg-type]
-                        force_terminal=c.is_terminal, no_color=c.no_color, highlight=False)
-                for sink, c in zip(sinks, (out, err), strict=True)]
-    try:
-        code = body(report, captured[0], captured[1])
-    except ClaimtrackError as error:
-        _fail(error)
-    outputs = [sink.getvalue() for sink in sinks]
-    _write_bytes(outputs[0], outputs[1])
-    if cache is not None:
-        file_cache = report.dataset.cache
-        cache.put(report.files_read, outputs[0], outputs[1], code, file_cache.stamps() if file_cache else None)
-    finish_background()  # the file cache, written meanwhile
+    try:  # the file cache is being written meanwhile: done when this command is, however it ends
+        sinks = [ByteSink(), ByteSink()]
+        captured = [Console(file=sink, width=c.width, color_system=c.color_system,  # type: ignore[arg-type]
+                            force_terminal=c.is_terminal, no_color=c.no_color, highlight=False)
+                    for sink, c in zip(sinks, (out, err), strict=True)]
+        try:
+            code = body(report, captured[0], captured[1])
+        except ClaimtrackError as error:
+            _fail(error)
+        outputs = [sink.getvalue() for sink in sinks]
+        _write_bytes(outputs[0], outputs[1])
+        if cache is not None:
+            file_cache = report.dataset.cache
+            cache.put(report.files_read, outputs[0], outputs[1], code, file_cache.stamps() if file_cache else None)
+    finally:
+        finish_background()
     raise typer.Exit(code)
 
 
