@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from claimtrack import __version__
+from claimtrack.parallel import MIN_ITEMS, in_background
 
 if TYPE_CHECKING:
     from claimtrack.dataset import SourceFile
@@ -319,8 +320,6 @@ class FileCache:
                 yield index, kept
 
         header = {"registry": self.registry, "topics": self.topics, "derived": self.derived, "written_at": time.time()}
-        from claimtrack.parallel import MIN_ITEMS, in_background
-
         in_background(lambda: _save(self.store, header, written()), background and len(self.used) >= MIN_ITEMS)
         self.chunks, self.dirty, self.changed, self._identity, self.stored = parts, set(), False, None, {}
         self.packed = {}
