@@ -533,8 +533,13 @@ def run_views(folder: Path, views: str) -> None:
     """The `check` path: analyse with every check, render every check format (and with views=all, the rest)."""
     from rich.console import Console
 
-    from claimtrack.render import (check_renderers, conflicts_renderers, show_renderers, sources_renderers,
-                                   topics_renderers)
+    from claimtrack.render import (
+        check_renderers,
+        conflicts_renderers,
+        show_renderers,
+        sources_renderers,
+        topics_renderers,
+    )
     from claimtrack.report import analyze
 
     report = analyze(folder, check=True)

@@ -122,8 +122,7 @@ def test_file_above_the_size_limit_is_refused(tmp_path: Path) -> None:
     with open(cwd / "claims" / "big.yaml", "wb") as handle:
         handle.write(b"source: {title: Big}\nclaims:\n")
         block = line * 16384  # ~1 MB
-        for _ in range(50 * 1024 * 1024 // len(block) + 1):
-            handle.write(block)
+        handle.writelines(block for _ in range(50 * 1024 * 1024 // len(block) + 1))
     assert (cwd / "claims" / "big.yaml").stat().st_size > 50 * 1024 * 1024 > MAX_FILE_BYTES
     done, took = run_check(cwd)
     assert_reported(done, took, [("big.yaml", None, "file-too-large")])

@@ -15,13 +15,13 @@ from typer.testing import CliRunner
 from claimtrack import __version__
 from claimtrack.cli import app
 from claimtrack.render import (
-    check_renderers,
     CheckFormat,
-    conflicts_renderers,
     ConflictsFormat,
     ListFormat,
-    show_renderers,
     ShowFormat,
+    check_renderers,
+    conflicts_renderers,
+    show_renderers,
     sources_renderers,
     topics_renderers,
 )

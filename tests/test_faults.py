@@ -27,13 +27,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import ruamel.yaml  # noqa: F401
 import yaml
 
 import claimtrack.authoring  # noqa: F401 — imported here so that forked writers start warm
 import claimtrack.cli  # noqa: F401
 import claimtrack.render.table  # noqa: F401
 import claimtrack.yamledit  # noqa: F401
-import ruamel.yaml  # noqa: F401
 from claimtrack.dataset import load_folder
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and fork are POSIX")

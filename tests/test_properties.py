@@ -26,8 +26,8 @@ from __future__ import annotations
 import math
 import re
 import tempfile
-from datetime import date, timedelta
 from collections.abc import Iterator
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -446,13 +446,11 @@ documents = st.recursive(
 
 def claim_shaped() -> st.SearchStrategy[dict[str, object]]:
     """Documents with the shape of a source file, so the schema and value stages are reached."""
-    source = st.fixed_dictionaries({"title": scalars}, optional={k: documents for k in (
-        "id", "publisher", "author", "published", "url", "type", "text", "note")})
+    source = st.fixed_dictionaries({"title": scalars}, optional=dict.fromkeys(("id", "publisher", "author", "published", "url", "type", "text", "note"), documents))
     claim = st.fixed_dictionaries({"topic": st.sampled_from(["border-length", "share", "when", "capital", "yes-no",
                                                              "count", "nope"]),
                                    "value": st.one_of(scalars, documents), "quote": scalars},
-                                  optional={k: documents for k in ("id", "as_of", "attributed_to", "qualifiers",
-                                                                   "note", "vaule")})
+                                  optional=dict.fromkeys(("id", "as_of", "attributed_to", "qualifiers", "note", "vaule"), documents))
     return st.fixed_dictionaries({"source": source, "claims": st.lists(claim, max_size=4)})
 
 

@@ -1,6 +1,13 @@
 """Regenerate docs/checks.md from docs/gen/checks.md.tmpl with real claimtrack output: python docs/gen/checks_doc.py"""
-import os, re, shutil, subprocess, sys, tempfile, textwrap
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
 from pathlib import Path
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from tests.test_checks import CASES, TOPICS, ASATRYAN, EURASIANET  # noqa

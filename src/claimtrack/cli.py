@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 
     from claimtrack.authoring import Edited
     from claimtrack.dataset import Topic
-
     from claimtrack.report import Report
 
 class ResolutionStatus(str, Enum):

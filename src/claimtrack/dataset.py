@@ -14,8 +14,17 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from claimtrack.cache import Stamp
 from claimtrack.errors import ClaimtrackError, Location, Problem, reduce_by_slots
-from claimtrack.loader import (TOPICS_FILE, KeyPath, Positions, YamlDoc, display_path, find_files, read_yaml,
-                               read_yaml_file, shared_keypath)
+from claimtrack.loader import (
+    TOPICS_FILE,
+    KeyPath,
+    Positions,
+    YamlDoc,
+    display_path,
+    find_files,
+    read_yaml,
+    read_yaml_file,
+    shared_keypath,
+)
 from claimtrack.models import SLUG, ClaimSpec, SourceSpec, StructuredValue, TopicSpec, did_you_mean, validate
 from claimtrack.parallel import map_in_two
 from claimtrack.units import lookup_unit

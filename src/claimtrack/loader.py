@@ -635,6 +635,9 @@ def _precise(text: str, shown: Path) -> tuple[_Builder, list[Problem]]:
         return builder.fail(abort.problem)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        deep = _too_deep(text, shown, getattr(mark, "index", None) if mark else None)
+        if deep is not None:  # libyaml refuses deep flow nesting itself, at a depth that varies by version
+            return builder.fail(deep)
         where = Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown)
         message = " ".join(part for part in (error.context, error.problem) if part)
         if mark and "\t" in _line_at(text, mark.line)[: mark.column + 1]:
@@ -653,6 +656,23 @@ def _precise(text: str, shown: Path) -> tuple[_Builder, list[Problem]]:
     except UnicodeError:  # text that no file could hold (a lone surrogate): only reachable from memory
         return builder.fail(Problem(Location(shown), "yaml-syntax", "text that is not valid Unicode"))
     return builder, builder.problems
+
+
+def _too_deep(text: str, shown: Path, end: int | None) -> Problem | None:
+    """The too-deep problem when flow brackets before `end` open more than MAX_DEPTH levels, else None.
+
+    libyaml scans a flow collection ahead of the events the builder counts, and newer releases refuse deep
+    nesting on their own ("exceeded maximum nesting depth"); counting brackets here keeps the answer the same
+    whichever libyaml is installed. Brackets inside quotes count too: at this depth the file is broken anyway."""
+    depth = 0
+    for bracket in _BRACKET.finditer(text, 0, len(text) if end is None else end + 1):
+        depth = depth + 1 if bracket.group() in "[{" else max(0, depth - 1)
+        if depth > MAX_DEPTH:
+            index = bracket.start()
+            line = text.count("\n", 0, index) + 1
+            column = index - (text.rfind("\n", 0, index) + 1) + 1
+            return Problem(Location(shown, line, column), "too-deep", f"nesting deeper than {MAX_DEPTH} levels")
+    return None
 
 
 def _line_at(text: str, index: int) -> str:

@@ -7,9 +7,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from claimtrack.render.text import json_text, write_text
-
 from claimtrack.extract import Candidate
+from claimtrack.render.text import json_text, write_text
 
 
 def yaml(candidates: list[Candidate], file: Path, source: str | None, console: Console) -> None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from claimtrack.render.text import write_text
-
 from claimtrack.conflicts import Conflict
 from claimtrack.errors import Location
+from claimtrack.render.text import write_text
 from claimtrack.report import Report
 
 LEVEL = {"error": "error", "warning": "warning", "disputed": "warning", "resolved": "notice", "unresolved": "error"}

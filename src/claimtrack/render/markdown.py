@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from claimtrack.render.text import write_text
-
 from claimtrack.conflicts import Conflict, value_order
 from claimtrack.render import text
+from claimtrack.render.text import write_text
 from claimtrack.report import Report
 
 
