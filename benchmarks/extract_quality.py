@@ -65,9 +65,7 @@ def main() -> int:
         # "by 2025-10-28" for an event the document tells without any date: the data set's bound, not a date
         # the document states, so it is reported apart and not counted.
         truth = [c for c in figures if not _undated(c.value, c.quote)]
-        for claim in figures:
-            if claim not in truth:
-                undated.append(claim.id)
+        undated.extend(claim.id for claim in figures if claim not in truth)
         kinds = {c.id: dataset.topics[c.topic].kind for c in truth}
         hit = [c for c in truth if any(matches(c.quote, c.value, kinds[c.id], k) for k in candidates)]
         used = [k for k in candidates if any(matches(c.quote, c.value, kinds[c.id], k) for c in truth)]

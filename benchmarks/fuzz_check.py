@@ -479,8 +479,9 @@ def amplify(rng: random.Random, data: bytes) -> bytes:
         depth = rng.choice((10, 63, 64, 65, 200))
         return data + b"deep: " + b"[" * depth + b"]" * depth + b"\n"
     if roll == 2:
+        levels = rng.choice((5, 9, 11))
         return data + b"bomb: &x0 [a, a]\n" + b"".join(
-            f"b{i}: &x{i} [*x{i - 1}, *x{i - 1}, *x{i - 1}, *x{i - 1}]\n".encode() for i in range(1, rng.choice((5, 9, 11))))
+            f"b{i}: &x{i} [*x{i - 1}, *x{i - 1}, *x{i - 1}, *x{i - 1}]\n".encode() for i in range(1, levels))
     return data + b"long: " + b"9" * rng.choice((400, 5000)) + b"\n"
 
 

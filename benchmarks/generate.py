@@ -184,7 +184,8 @@ def _write_topics(folder: Path, topics: list[dict[str, object]], resolved: dict[
         lines.append(f"    aliases: [{str(topic['key']).replace('-', ' ')}]")
         if topic["key"] in resolved:
             covers = ", ".join(resolved[str(topic["key"])])
-            lines += ["    resolution:", "      status: explained", "      note: synthetic", f"      covers: [{covers}]"]
+            lines += ["    resolution:", "      status: explained", "      note: synthetic",
+                      f"      covers: [{covers}]"]
     (folder / "topics.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -121,7 +121,8 @@ def test_check_exit_codes_and_json(make_claims: ClaimsFactory) -> None:
 
 
 def test_check_limited_to_paths(make_claims: ClaimsFactory) -> None:
-    folder = make_claims(files={**BORDER, "bad.yaml": "source: {title: x}\nclaims: [{topic: nope, value: 1, quote: q}]\n"})
+    folder = make_claims(files={**BORDER, "bad.yaml": ("source: {title: x}\n"
+                                                       "claims: [{topic: nope, value: 1, quote: q}]\n")})
     result = run("check", str(folder / "bad.yaml"), "--dir", str(folder), "--format", "json")
     assert result.exit_code == 1
     assert {p["code"] for p in json.loads(result.stdout)["problems"]} == {"unknown-topic"}

@@ -30,9 +30,9 @@ import pytest
 import ruamel.yaml  # noqa: F401
 import yaml
 
-import claimtrack.authoring  # noqa: F401 — imported here so that forked writers start warm
-import claimtrack.cli  # noqa: F401
-import claimtrack.render.table  # noqa: F401
+import claimtrack.authoring  # imported here so that forked writers start warm
+import claimtrack.cli
+import claimtrack.render.table
 import claimtrack.yamledit  # noqa: F401
 from claimtrack.dataset import load_folder
 
@@ -99,7 +99,7 @@ def _forked(argv: list[str], out: Path) -> int:
         try:
             from claimtrack.cli import main
 
-            sys.stdout = open(out, "w", encoding="utf-8")  # noqa: SIM115
+            sys.stdout = open(out, "w", encoding="utf-8")  # noqa: SIM115 — the child's stdout until os._exit
             sys.stderr = sys.stdout
             sys.argv = ["claimtrack", *argv]
             try:

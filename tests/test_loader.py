@@ -6,8 +6,20 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from claimtrack.loader import MAX_FILE_BYTES, find_files, parse_yaml, read_yaml
+from claimtrack.loader import (
+    MAX_FILE_BYTES,
+    _fast_parse,
+    _precise,
+    _scan_any_block,
+    _scan_block_style,
+    _shape,
+    find_files,
+    parse_yaml,
+    read_yaml,
+)
 
 
 def _parse(text: str):  # type: ignore[no-untyped-def]
@@ -52,8 +64,7 @@ def test_duplicate_key_keeps_first_value() -> None:
 
 def test_alias_bomb_is_refused_quickly() -> None:
     lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    for i in range(1, 10):
-        lines.append(f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]")
+    lines.extend(f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10))
     start = time.perf_counter()
     _, problems = _parse("\n".join(lines) + "\n")
     assert time.perf_counter() - start < 5
@@ -124,17 +135,6 @@ def test_find_files_skips_hidden_and_refuses_outside_symlinks(tmp_path: Path) ->
 
 
 # --------------------------------------------------------------------------- the fast path agrees with the builder
-
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from claimtrack.loader import (
-    _fast_parse,
-    _precise,
-    _scan_any_block,
-    _scan_block_style,
-    _shape,
-)
 
 ROOT = Path(__file__).resolve().parent.parent
 _text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30)
@@ -227,7 +227,9 @@ def test_registry_scan_agrees_with_the_builder(topics: dict[str, object], flow: 
     "a: +1\r", "a: 0o7\r\n", "a: [1, 007\r]\n",
     # a block scalar that ends the file without a line break
     "a: |\n  x", "a: >+\n  x\n  y", "a:\n  - >\n    ", "a: >\n", "a: |+\r\n", "a: |  # c\n# d\n\n",
-    "a: {b ::c}\n", "  !x a: 1\n", "\r!x a: 1\n", "a:   &x 1\n", "- *x\n", "a: [1, !t 2]\n", "? &k a\n: 1\n", "a:\n  &x b: 1\n", "{s\nource: x}\n", "a: [b,\n  c]\n", "&a x: 1\n", "a: [1,*b]\n", "a:\n- !t x\n", "a: {\n  b\n  :c}\n", "a: {b-3:}\n", "a: [b:, c]\n",
+    "a: {b ::c}\n", "  !x a: 1\n", "\r!x a: 1\n", "a:   &x 1\n", "- *x\n", "a: [1, !t 2]\n", "? &k a\n: 1\n",
+    "a:\n  &x b: 1\n", "{s\nource: x}\n", "a: [b,\n  c]\n", "&a x: 1\n", "a: [1,*b]\n", "a:\n- !t x\n",
+    "a: {\n  b\n  :c}\n", "a: {b-3:}\n", "a: [b:, c]\n",
     # a document marker at the start of any line
     "a: 1\n...\n", "a: 1\n---\nb: 2\n"])
 def test_fast_path_declines_what_it_would_read_differently(text: str) -> None:
@@ -238,8 +240,9 @@ def test_fast_path_declines_what_it_would_read_differently(text: str) -> None:
     ("a: 7\nb: 10\nc: 0\n", {"a": "7", "b": "10", "c": "0"}),
     ("a: 2019-08\nb: 'x? y'\nc: \"1 > 0 | 2\"\n", {"a": "2019-08", "b": "x? y", "c": "1 > 0 | 2"}),
     ("a: \"- - x\"\n", {"a": "- - x"}),
+    # markers only count at a line's start
     ("a: \"wait... --- no\"\nb: x ... y\n", {"a": "wait... --- no", "b": "x ... y"}),
-    ("a: R&D at AT&T & co\nb: wow! 2 * 3\n", {"a": "R&D at AT&T & co", "b": "wow! 2 * 3"}),  # not where a node starts  # markers only count at a line's start
+    ("a: R&D at AT&T & co\nb: wow! 2 * 3\n", {"a": "R&D at AT&T & co", "b": "wow! 2 * 3"}),  # not where a node starts
     ("a: [[1], {b: [2]}]\n", {"a": [["1"], {"b": ["2"]}]}),
 ])
 def test_fast_path_reads_ordinary_text_that_passes_a_guard(text: str, data: object) -> None:
@@ -248,7 +251,8 @@ def test_fast_path_reads_ordinary_text_that_passes_a_guard(text: str, data: obje
 
 # Pieces of YAML where yaml-rs and libyaml are most likely to part: indicators, flow collections, scalars that
 # look like numbers, block scalars, line breaks. Every disagreement found this way is a guard in _needs_builder.
-_PIECES = ["&x ", "*x", "!x ", "&", "!", "*", "R&D", "& ", " & ", "a & b", "2 * 3", "{", "[", "}", "]", ", ", ",", "a", "b", "source", "x y",
+_PIECES = ["&x ", "*x", "!x ", "&", "!", "*", "R&D", "& ", " & ", "a & b", "2 * 3", "{", "[", "}", "]", ", ", ",", "a",
+           "b", "source", "x y",
            "1,344 km", "0", "7", "12", "-3", "1.5", "1e3", ".5", "true", "null", "~", "", ": ", ":", "::", "- ", "-",
            "--", "\n", "\n  ", "\n    ", "\n  - ", "\n- ", "  ", " ", "'", "''", '"', '\\"', "#", " #", "?", "? ", "|",
            ">", "|-", ">+", "|2", "@", "`", "%", "=", "<", "=>", "\\", "\r\n", "\r", "é", "–", "...", "--- ", "_",

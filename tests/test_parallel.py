@@ -46,9 +46,9 @@ def test_a_result_that_cannot_be_pickled_is_computed_here() -> None:
 
 
 def test_few_items_or_no_fork_run_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert {pid for pid in map_in_two(lambda _: os.getpid(), list(range(MIN_ITEMS - 1)))} == {os.getpid()}
+    assert set(map_in_two(lambda _: os.getpid(), list(range(MIN_ITEMS - 1)))) == {os.getpid()}
     monkeypatch.setenv("CLAIMTRACK_NO_FORK", "1")
-    assert {pid for pid in map_in_two(lambda _: os.getpid(), list(range(MIN_ITEMS * 2)))} == {os.getpid()}
+    assert set(map_in_two(lambda _: os.getpid(), list(range(MIN_ITEMS * 2)))) == {os.getpid()}
 
 
 def test_background_work_is_done_by_a_child_and_complete_once_finished(tmp_path: Path) -> None:

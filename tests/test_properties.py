@@ -123,7 +123,8 @@ WORDS = ["about", "around", "approximately", "roughly", "some", "circa", "~", "a
          "km", "kilometres", "miles", "mi", "m", "ft", "km²", "sq km", "hectares", "kg", "t", "tonnes", "tons",
          "pounds", "lb", "$", "US$", "€", "£", "¥", "usd", "eur", "gbp", "rub", "tjs", "days", "weeks", "hours",
          "h", "mw", "kwh", "litres", "jeeps", "refugees", "long", "-", "–", "—", ",", ".", "(", ")", "nan", "inf"]
-DATE_WORDS = ["2023", "2024", "1990", "0000", "0001", "9999", "10000", "1990s", "2000s", "0000s", "9990s", "23", "04", "2023-04",
+DATE_WORDS = ["2023", "2024", "1990", "0000", "0001", "9999", "10000", "1990s", "2000s", "0000s", "9990s", "23", "04",
+              "2023-04",
               "2023-04-02", "2023/04/02", "2023-02-30", "2023-13", "1", "2", "15", "31", "32", "1st", "2nd", "3rd",
               "21st", "january", "feb", "march", "april", "apr", "sept", "september", "december", "early", "mid",
               "late", "beginning", "start", "middle", "end", "of", "the", "in", "first", "second", "half", "h1", "h2",
@@ -446,11 +447,14 @@ documents = st.recursive(
 
 def claim_shaped() -> st.SearchStrategy[dict[str, object]]:
     """Documents with the shape of a source file, so the schema and value stages are reached."""
-    source = st.fixed_dictionaries({"title": scalars}, optional=dict.fromkeys(("id", "publisher", "author", "published", "url", "type", "text", "note"), documents))
+    source = st.fixed_dictionaries(
+        {"title": scalars},
+        optional=dict.fromkeys(("id", "publisher", "author", "published", "url", "type", "text", "note"), documents))
     claim = st.fixed_dictionaries({"topic": st.sampled_from(["border-length", "share", "when", "capital", "yes-no",
                                                              "count", "nope"]),
                                    "value": st.one_of(scalars, documents), "quote": scalars},
-                                  optional=dict.fromkeys(("id", "as_of", "attributed_to", "qualifiers", "note", "vaule"), documents))
+                                  optional=dict.fromkeys(
+                                      ("id", "as_of", "attributed_to", "qualifiers", "note", "vaule"), documents))
     return st.fixed_dictionaries({"source": source, "claims": st.lists(claim, max_size=4)})
 
 
@@ -555,7 +559,8 @@ def _shifted(problems: list[Problem] | tuple[Problem, ...], by: int, name: str =
     return sorted((p.code, p.location.path.name,
                    p.location.line - by if p.location.line is not None and p.location.path.name == name
                    else p.location.line,
-                   p.location.column, re.sub(r"/tmp[^\s:]*/claims/", "CLAIMS/", re.sub(r"line \d+", "line N", p.message)))
+                   p.location.column,
+                   re.sub(r"/tmp[^\s:]*/claims/", "CLAIMS/", re.sub(r"line \d+", "line N", p.message)))
                   for p in problems)
 
 

@@ -233,8 +233,9 @@ _NINES = "9" * 400
     (f"topics:\n  t:\n    title: T\n    unit: km\n    approx: '{_ZEROS}'\n", None, 5),
     (f"topics:\n  t:\n    title: T\n    unit: km\n    tolerance: '{_ZEROS} km'\n", None, 5),
     (f"topics:\n  d:\n    title: D\n    kind: date\n    tolerance: '{_ZEROS} days'\n", None, 5),
-    ("topics:\n  t: {title: T, unit: km}\n", f"source: {{title: S}}\nclaims:\n  - topic: t\n    value: {{min: '{_ZEROS}'}}\n"
-     "    quote: q\n", 4),
+    ("topics:\n  t: {title: T, unit: km}\n",
+     (f"source: {{title: S}}\nclaims:\n  - topic: t\n    value: {{min: '{_ZEROS}'}}\n"
+      "    quote: q\n"), 4),
 ], ids=["approx", "tolerance", "date-tolerance", "structured-min"])
 def test_huge_number_in_a_widening_or_structured_value_is_an_invalid_value(tmp_path: Path, topics: str,
                                                                           source: str | None, line: int) -> None:
@@ -246,8 +247,9 @@ def test_huge_number_in_a_widening_or_structured_value_is_an_invalid_value(tmp_p
 
 
 @pytest.mark.parametrize(("topics", "source", "line"), [
-    ("topics:\n  t: {title: T, unit: km}\n", f"source: {{title: S}}\nclaims:\n  - topic: t\n    value: {{max: '{_NINES}'}}\n"
-     "    quote: q\n", 4),
+    ("topics:\n  t: {title: T, unit: km}\n",
+     (f"source: {{title: S}}\nclaims:\n  - topic: t\n    value: {{max: '{_NINES}'}}\n"
+      "    quote: q\n"), 4),
     (f"topics:\n  t:\n    title: T\n    unit: km\n    tolerance: '{_NINES}%'\n", None, 5),
     (f"topics:\n  d:\n    title: D\n    kind: date\n    tolerance: '{_NINES} days'\n", None, 5),
 ], ids=["structured-max", "tolerance-share", "date-tolerance"])

@@ -25,9 +25,8 @@ def test_every_quote_is_verbatim_in_its_seed_document() -> None:
         assert source.text is not None, f"{source.id} has no text copy"
         document = _flat(source.text.read_text(encoding="utf-8"))
         assert document in seeds, f"{source.id}: its text copy is not one of the seed documents"
-        for claim in (c for c in dataset.claims if c.source == source.id):
-            if _flat(claim.quote) not in document:
-                missing.append(f"{claim.id} ({seeds[document]}): {claim.quote!r}")
+        missing.extend(f"{claim.id} ({seeds[document]}): {claim.quote!r}" for claim in dataset.claims
+                       if claim.source == source.id and _flat(claim.quote) not in document)
     assert not missing, "quotes not found verbatim:\n" + "\n".join(missing)
     assert len(dataset.sources) == 5
 

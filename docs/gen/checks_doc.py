@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-from tests.test_checks import CASES, TOPICS, ASATRYAN, EURASIANET  # noqa
+from tests.test_checks import ASATRYAN, CASES, EURASIANET, TOPICS  # noqa: E402 — needs the sys.path insert above
 
 EX = {}
 for param in CASES:
@@ -51,7 +51,8 @@ EX["internal"] = ({"eurasianet-2025.yaml": """\
 def big(root): (root / "claims/eurasianet-2025.yaml").write_text("source:\n  title: T\n" + "#" * 6_000_000 + "\n")
 EX["file-too-large"] = ({}, TOPICS, big)
 def outside(root):
-    (root / "shared").mkdir(); (root / "shared/eurasianet-2025.yaml").write_text(textwrap.dedent(EURASIANET))
+    (root / "shared").mkdir()
+    (root / "shared/eurasianet-2025.yaml").write_text(textwrap.dedent(EURASIANET))
     os.symlink("../shared/eurasianet-2025.yaml", root / "claims/eurasianet-2025.yaml")
 EX["outside-folder"] = ({}, TOPICS, outside)
 def dangling(root): os.symlink("drafts/eurasianet-2025.yaml", root / "claims/eurasianet-2025.yaml")
@@ -59,23 +60,28 @@ EX["unreadable-file"] = ({}, TOPICS, dangling)
 
 def build(name):
     files, topics, setup = EX[name]
-    root = Path(tempfile.gettempdir()) / "claims-repo" if name == "outside-folder" else Path(tempfile.gettempdir()) / "claimtrack-doc" / name
+    temp = Path(tempfile.gettempdir())
+    root = temp / "claims-repo" if name == "outside-folder" else temp / "claimtrack-doc" / name
     shutil.rmtree(root, ignore_errors=True)
     (root / "claims").mkdir(parents=True)
     if topics is not None:
         (root / "claims/topics.yaml").write_text(textwrap.dedent(topics))
     for f, t in files.items():
-        p = root / "claims" / f; p.parent.mkdir(parents=True, exist_ok=True)
+        p = root / "claims" / f
+        p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(t) if isinstance(t, bytes) else p.write_text(textwrap.dedent(t))
-    if setup: setup(root)
+    if setup:
+        setup(root)
     return root
 
 def output(name, code=None):
     root = build(name)
-    r = subprocess.run(["claimtrack", "check"], cwd=root, capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"})
+    r = subprocess.run(["claimtrack", "check"], cwd=root, capture_output=True, text=True,
+                       env={**os.environ, "COLUMNS": "200"})
     assert r.returncode in (0, 1), r
-    lines = [l for l in r.stdout.splitlines() if re.search(r"\[[a-z0-9-]+\]$", l)]
-    if code: lines = [l for l in lines if l.endswith(f"[{code}]")]
+    lines = [line for line in r.stdout.splitlines() if re.search(r"\[[a-z0-9-]+\]$", line)]
+    if code:
+        lines = [line for line in lines if line.endswith(f"[{code}]")]
     assert lines, (name, r.stdout)
     return "\n".join(lines), r.returncode
 
@@ -87,8 +93,9 @@ def yaml_of(name, file):
 tmpl = Path(__file__).with_name("checks.md.tmpl").read_text()
 def sub(m):
     kind, name, arg = m.group(1), m.group(2), m.group(3)
-    if kind == "yaml": return yaml_of(name, arg)
-    out, rc = output(name, arg or None)
+    if kind == "yaml":
+        return yaml_of(name, arg)
+    out, _ = output(name, arg or None)
     return out
 text = re.sub(r"\{\{(yaml|out):([a-z0-9-]+)(?::([^}]*))?\}\}", sub, tmpl)
 (ROOT / "docs" / "checks.md").write_text(text)

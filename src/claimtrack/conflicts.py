@@ -82,9 +82,9 @@ def value_order(claim: Claim) -> tuple[float, float, str, str]:
 
 def in_scope(a: Claim, b: Claim) -> bool:
     """Claims are compared only when their as_of spans overlap and their shared qualifiers agree."""
-    if a.as_of_interval is not None and b.as_of_interval is not None:
-        if not a.as_of_interval.intersects(b.as_of_interval):
-            return False
+    if (a.as_of_interval is not None and b.as_of_interval is not None
+            and not a.as_of_interval.intersects(b.as_of_interval)):
+        return False
     if a.qualifiers and b.qualifiers:
         theirs = dict(b.qualifiers)
         for key, value in a.qualifiers:

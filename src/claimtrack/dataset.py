@@ -253,10 +253,9 @@ def _read_registry(folder: Path, path: Path | None, problems: list[Problem],
         return {}, False
     data = doc.data
     if isinstance(data, dict):
-        for key in data:
-            if key != "topics":
-                problems.append(Problem(doc.location((key,)), "unknown-key",
-                                        f"unknown key {key!r} in {TOPICS_FILE}{did_you_mean(key, ['topics'])}"))
+        problems.extend(Problem(doc.location((key,)), "unknown-key",
+                                f"unknown key {key!r} in {TOPICS_FILE}{did_you_mean(key, ['topics'])}")
+                        for key in data if key != "topics")
     if not isinstance(data, dict) or not isinstance(data.get("topics"), dict):
         what = "is empty" if not data else "has no 'topics:' mapping"
         problems.append(Problem(doc.location(("topics",)), "missing-key", f"{TOPICS_FILE} {what}: it must be a "

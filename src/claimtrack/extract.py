@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 from claimtrack.dataset import Topic
 
@@ -41,8 +42,8 @@ _COMPARATOR = (r"(?:more than|less than|fewer than|greater than|no more than|no 
                r"nearly|almost|over|above|below|under|exceeding|~)")
 _WORD_NUMBER = (r"(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
                 r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
-                r"a hundred|hundred|a dozen|dozens|hundreds|thousands|millions|billions)(?:[\s-](?:one|two|three|four|five|six|seven|"
-                r"eight|nine|hundred|thousand|million))*)\b")
+                r"a hundred|hundred|a dozen|dozens|hundreds|thousands|millions|billions)"
+                r"(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine|hundred|thousand|million))*)\b")
 _FRACTION = r"(?:(?:(?:a|one|two|three)[\s-])?(?:half|third|thirds|quarter|quarters|fifth|fifths)|half)\b"
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\d|st\b|nd\b|rd\b|th\b)"
 _SCALE = r"(?:\s*(?:thousand|million|billion|trillion|bn|mn|m)\b)?"
@@ -76,8 +77,9 @@ class Candidate:
 class _HtmlText(HTMLParser):
     """Text of an HTML page with, for each character, the line of the page it came from."""
 
-    _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "blockquote"}
-    _SKIP = {"script", "style", "head", "noscript"}
+    _BLOCKS: ClassVar[frozenset[str]] = frozenset(
+        {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "blockquote"})
+    _SKIP: ClassVar[frozenset[str]] = frozenset({"script", "style", "head", "noscript"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -132,7 +134,8 @@ def extract_candidates(text: str, topics: dict[str, Topic], line_map: list[int] 
             if not any(a <= match.start() < b or match.start() <= a < match.end() for a, b, _ in spans):
                 spans.append((match.start(), match.end(), "quantity"))
         quote = " ".join(sentence.split())
-        for begin, end, kind in sorted(spans):
+        for span_begin, end, kind in sorted(spans):
+            begin = span_begin
             if kind == "quantity" and _PHRASAL_OVER.search(sentence[:begin] + sentence[begin:end][:5]):
                 begin += len("over ")  # "handed over 18 jeeps": a verb, not "more than"
             value = _tidy(sentence[begin:end], kind)

@@ -299,7 +299,8 @@ def decode_bytes(raw: bytes, shown: Path) -> str | Problem:
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError:
-            return Problem(Location(shown), "not-utf8", "file starts with a UTF-16 byte-order mark but is not valid UTF-16")
+            return Problem(Location(shown), "not-utf8",
+                           "file starts with a UTF-16 byte-order mark but is not valid UTF-16")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -121,7 +121,7 @@ def _problem(model: type[BaseModel], item: Any, path: tuple[str | int, ...], whe
         choices = re.findall(r"'([^']+)'", item.get("ctx", {}).get("expected", ""))
         return Problem(where, "invalid-type",
                        f"{name}: {given!r} is not one of {', '.join(choices)}{did_you_mean(str(given), choices)}")
-    if kind.endswith("_type") or kind.endswith("_parsing"):
+    if kind.endswith(("_type", "_parsing")):
         wanted = _EXPECTED.get(name) or {"string_type": "text", "dict_type": "a mapping", "list_type": "a list",
                                           "int_parsing": "a whole number", "int_type": "a whole number",
                                           "bool_parsing": "true or false"}.get(kind, "a mapping")

@@ -9,6 +9,7 @@ share itself: the answer never depends on whether the fork worked.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 from collections.abc import Callable, Sequence
@@ -52,7 +53,7 @@ def map_in_two(func: Callable[[Item], Result], items: Sequence[Item], split: int
         with os.fdopen(read_end, "rb") as pipe:
             mine = [func(item) for item in items[:split]]
             try:
-                sent = pickle.load(pipe)
+                sent = pickle.load(pipe)  # noqa: S301 — our own forked child's results, through a pipe only it holds
                 theirs = unpack(items[split:], sent) if unpack else sent
             except Exception:  # noqa: BLE001 — a child that died mid-way: do its share here
                 theirs = None
@@ -87,7 +88,5 @@ def in_background(work: Callable[[], object], worth_a_fork: bool = True) -> None
 def finish_background() -> None:
     """Wait for every child `in_background` started: the files they write are complete when this returns."""
     while _background:
-        try:
+        with contextlib.suppress(ChildProcessError):
             os.waitpid(_background.pop(), 0)
-        except ChildProcessError:
-            pass

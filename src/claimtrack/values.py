@@ -488,7 +488,8 @@ def _convert(value: float, amount: _Amount, scale: QuantityScale) -> float:
                                "count (no unit)")
     if unit.dimension != scale.unit.dimension:
         if amount.share:
-            raise ValueSyntaxError(f"a share (such as 'a quarter') needs a topic with unit '%', not {scale.unit.symbol}")
+            raise ValueSyntaxError("a share (such as 'a quarter') needs a topic with unit '%', "
+                                   f"not {scale.unit.symbol}")
         raise ValueSyntaxError(f"'{amount.unit}' is {describe_dimension(unit.dimension)}, but this topic is "
                                f"{describe_dimension(scale.unit.dimension)} ({scale.unit.symbol})")
     return value * unit.factor / scale.unit.factor
