@@ -259,6 +259,36 @@ def check(
 
 
 @app.command()
+def report(
+    output: Annotated[str, typer.Option("--output", "-o", metavar="FILE",
+                                        help="Where to write the page; '-' for standard output.")]
+        = "claimtrack-report.html",
+    title: Annotated[Optional[str], typer.Option("--title", help="The page's heading (default: names the "  # noqa: UP045
+                                                 "claims folder).")] = None,
+    claims_dir: ClaimsDir = None,
+) -> None:
+    """One self-contained HTML page for editors: every topic in conflict as a range plot, with its quotes,
+    sources and resolution (opens from disk, no network)."""
+    from claimtrack.render.html import page
+    from claimtrack.report import analyze
+    from claimtrack.writer import write_output
+
+    analysis = analyze(_folder(claims_dir))
+    _warn_problems(analysis, _stderr())
+    html = page(analysis, title)
+    if output == "-":
+        _write_bytes(html.encode("utf-8", "surrogateescape"), b"")
+        return
+    try:
+        write_output(Path(output), html)
+    except ClaimtrackError as error:
+        _fail(error)
+    in_conflict = sum(1 for conflict in analysis.conflicts.values() if conflict.status != "resolved")
+    _stdout().print(f"wrote {output}: {len(analysis.dataset.claims):,} claims, {in_conflict:,} topics in conflict",
+                    highlight=False, markup=False)
+
+
+@app.command()
 def schema(
     kind: Annotated[str, typer.Argument(help="'source' or 'topics'; both when omitted.")] = "",
 ) -> None:

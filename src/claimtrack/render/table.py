@@ -28,14 +28,6 @@ def _heading(report: Report, topic: Topic, conflict: Conflict | None) -> Text:
     return heading
 
 
-def _groups(claims: tuple[Claim, ...]) -> list[list[Claim]]:
-    """Claims with the same meaning (interval, or normalised text) side by side."""
-    groups: dict[object, list[Claim]] = {}
-    for claim in sorted(claims, key=value_order):
-        groups.setdefault(claim.interval if claim.interval is not None else claim.text_key, []).append(claim)
-    return list(groups.values())
-
-
 def conflicts(report: Report, chosen: list[Conflict], console: Console) -> None:
     if not chosen:
         console.print(Text("No conflicts.", style="green"))
@@ -47,7 +39,7 @@ def conflicts(report: Report, chosen: list[Conflict], console: Console) -> None:
         table.add_column("Value", no_wrap=True, ratio=None)
         table.add_column("Means", no_wrap=True)
         table.add_column("Claims and quotes", ratio=1)
-        for group in _groups(conflict.claims):
+        for group in text.value_groups(conflict.claims):
             values = sorted({claim.value for claim in group})
             cell = Text()
             for index, claim in enumerate(group):
@@ -166,7 +158,7 @@ def _axis(bounds: tuple[float, float], topic: Topic, width: int) -> str:
 def _round(value: float) -> float:
     if value == 0:
         return 0.0
-    digits = 3 - int(math.floor(math.log10(abs(value)))) - 1
+    digits = 3 - math.floor(math.log10(abs(value))) - 1
     return round(value, digits)
 
 
@@ -237,7 +229,8 @@ def check(report: Report, console: Console) -> None:
     claims = len(report.dataset.claims)
     if errors:
         console.print(Text(f"✗ {errors} error{'s' if errors != 1 else ''}, {warnings} warning"
-                           f"{'s' if warnings != 1 else ''} ({claims} claim{'s' if claims != 1 else ''} checked)", style="bold red"))
+                           f"{'s' if warnings != 1 else ''} ({claims} claim{'s' if claims != 1 else ''} checked)",
+                           style="bold red"))
     else:
-        console.print(Text(f"✓ {claims} claim{'s' if claims != 1 else ''} checked: no errors, {warnings} warning{'s' if warnings != 1 else ''}",
-                           style="bold green"))
+        console.print(Text(f"✓ {claims} claim{'s' if claims != 1 else ''} checked: no errors, "
+                           f"{warnings} warning{'s' if warnings != 1 else ''}", style="bold green"))

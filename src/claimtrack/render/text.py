@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from claimtrack.conflicts import value_order
 from claimtrack.dataset import Claim, Topic
 from claimtrack.values import Interval, format_day
 
@@ -85,6 +86,14 @@ class ByteSink:
         value = b"".join(self._chunks)
         self._chunks = [value]
         return value
+
+
+def value_groups(claims: Iterable[Claim]) -> list[list[Claim]]:
+    """Claims with the same meaning (interval, or normalised text) side by side, in value order."""
+    groups: dict[object, list[Claim]] = {}
+    for claim in sorted(claims, key=value_order):
+        groups.setdefault(claim.interval if claim.interval is not None else claim.text_key, []).append(claim)
+    return list(groups.values())
 
 
 def number(value: float) -> str:

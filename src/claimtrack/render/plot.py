@@ -1,0 +1,225 @@
+"""Range plots as inline SVG: the intervals of one topic's claims on one axis (the HTML report's picture).
+
+Horizontal positions are percentages of the plot's width, so a plot stretches to any screen while its text
+keeps its size; caps and arrowheads are drawn in pixels inside <svg> elements placed at those positions.
+One row per value group (claims that mean the same interval); a conflicting row is solid, an agreeing one
+outlined, and each row's label says which in words.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import date
+from html import escape
+
+from claimtrack.dataset import Claim, Topic
+from claimtrack.values import Interval
+
+LEFT, RIGHT = 1.5, 98.0  # the axis, in percent of the width; an unbounded end runs on to the edge
+EDGE_LOW, EDGE_HIGH = 0.4, 99.6
+TOP = 24  # room above the rows for the preferred value's label
+ROW = 40  # label, then bar
+AXIS = 36
+MAX_ROWS = 60  # value groups drawn; the rest are counted in the caption
+NARROW = 0.012  # an interval narrower than this share of the axis is drawn as a dot
+LABEL_CHARS = 56  # a label longer than this is cut (it stays whole in the row's tooltip and in the list below)
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+def range_plot(topic: Topic, groups: list[list[Claim]], conflicting: frozenset[str],
+               preferred: Interval | None) -> str:
+    """A <figure> holding the plot of `groups` (each a list of claims of one meaning) and its legend."""
+    rows = groups[:MAX_ROWS]
+    if topic.kind in ("quantity", "date"):
+        x, ticks = _numeric_axis(topic, rows, preferred)
+    else:
+        x, ticks = _category_axis(topic, rows)
+        preferred = None
+    height = TOP + len(rows) * ROW + AXIS
+    axis_y = TOP + len(rows) * ROW + 4
+    parts = [(f"<svg role=\"img\" aria-labelledby=\"plot-{escape(topic.key)}\" height=\"{height}\" "
+             f"xmlns=\"http://www.w3.org/2000/svg\"><title id=\"plot-{escape(topic.key)}\">{escape(topic.title)}: "
+             f"{len(groups)} value{'s' if len(groups) != 1 else ''} on one axis</title>")]
+    parts.extend(_tick(position, label, TOP - 6, axis_y) for position, label in ticks)
+    parts.append(f"<line class=\"axis\" x1=\"{LEFT}%\" x2=\"{RIGHT}%\" y1=\"{axis_y}\" y2=\"{axis_y}\"/>")
+    if preferred is not None:
+        parts.append(_preferred(topic, preferred, x, axis_y))
+    for index, group in enumerate(rows):
+        parts.append(_row(topic, group, index, conflicting, x, TOP + index * ROW))
+    parts.append("</svg>")
+    more = len(groups) - len(rows)
+    caption = _LEGEND + (f" {more:,} more value{'s' if more != 1 else ''} not drawn." if more > 0 else "")
+    return f"<figure class=\"plot\">{''.join(parts)}<figcaption>{caption}</figcaption></figure>"
+
+
+_LEGEND = ("Each row is one value and the interval it means. Solid red ✗: in conflict; blue outline ✓: agrees. "
+           "● a value narrower than the scale; | a closed end; ○ an open end; ◀ ▶ no bound on that side; "
+           "dashed green: the preferred value.")
+
+
+# --------------------------------------------------------------------------- axes
+
+Scale = Callable[[float], float]  # a value -> percent of the width
+
+
+def _numeric_axis(topic: Topic, rows: list[list[Claim]],
+                  preferred: Interval | None) -> tuple[Scale, list[tuple[float, str]]]:
+    spans = [group[0].interval for group in rows if group[0].interval is not None]
+    if preferred is not None:
+        spans.append(preferred)
+    ends = [end for span in spans for end in (span.low, span.high) if not math.isinf(end)]
+    low, high = (min(ends), max(ends)) if ends else (0.0, 1.0)
+    pad = (15.0 if topic.kind == "date" else max(abs(low) * 0.05, 1.0)) if high == low else (high - low) * 0.06
+    # room on a side where some interval has no bound, so that its arrow shows
+    start = low - pad * (4 if any(math.isinf(span.low) for span in spans) else 1)
+    end = high + pad * (4 if any(math.isinf(span.high) for span in spans) else 1)
+
+    def x(value: float) -> float:
+        if math.isinf(value):
+            return EDGE_LOW if value < 0 else EDGE_HIGH
+        return LEFT + (value - start) / (end - start) * (RIGHT - LEFT)
+
+    ticks = _date_ticks(start, end) if topic.kind == "date" else _number_ticks(start, end, topic.unit)
+    return x, [(x(value), label) for value, label in ticks]
+
+
+def _number_ticks(start: float, end: float, unit: str | None) -> list[tuple[float, str]]:
+    """Round values every 1, 2 or 5 × 10^k, five or so across the axis, labelled in the topic's unit."""
+    raw = (end - start) / 5
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first = math.ceil(start / step)
+    values = [n * step for n in range(first, first + 12) if n * step <= end]
+    return [(value, _number_label(value, step, unit)) for value in values]
+
+
+def _number_label(value: float, step: float, unit: str | None) -> str:
+    scale, word = next(((s, w) for s, w in ((1e12, " tn"), (1e9, " bn"), (1e6, " mn")) if abs(step) >= s / 10),
+                       (1.0, ""))
+    decimals = max(0, -math.floor(math.log10(step / scale) + 1e-9))
+    shown = f"{value / scale:,.{decimals}f}".replace("-", "−")
+    if shown in ("−0", "0.0"):
+        shown = "0"
+    if unit == "%":
+        return f"{shown}{word}%"
+    return f"{shown}{word} {unit}" if unit else f"{shown}{word}"
+
+
+def _date_ticks(start: float, end: float) -> list[tuple[float, str]]:
+    """Years, months or days, whichever gives a handful of ticks across the axis."""
+    first, last = date.fromordinal(max(1, math.ceil(start))), date.fromordinal(max(1, math.floor(end)))
+    days = end - start
+    if days > 4 * 365:
+        step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500) if days / 365.25 / s <= 6)
+        years = range(-(-first.year // step) * step, last.year + 1, step)
+        found = [(date(year, 1, 1), str(year)) for year in years if 1 <= year <= 9999]
+    elif days > 60:
+        step = next(s for s in (1, 2, 3, 6, 12) if days / 30.4 / s <= 6)
+        found = []
+        month = first.year * 12 + first.month - 1 + (first.day > 1)
+        while True:
+            day = date(month // 12, month % 12 + 1, 1)
+            if day > last:
+                break
+            if (month % 12) % step == 0:
+                found.append((day, f"{MONTHS[day.month - 1]} {day.year}"))
+            month += 1
+    else:
+        step = next(s for s in (1, 2, 5, 7, 14, 30) if days / s <= 6)
+        found = [(date.fromordinal(n), f"{date.fromordinal(n).day} {MONTHS[date.fromordinal(n).month - 1]}")
+                 for n in range(first.toordinal(), last.toordinal() + 1) if (n - first.toordinal()) % step == 0]
+    # a day's interval runs from its ordinal to its ordinal (closed): its middle is the day itself
+    return [(float(day.toordinal()), label) for day, label in found]
+
+
+def _category_axis(topic: Topic, rows: list[list[Claim]]) -> tuple[Scale, list[tuple[float, str]]]:
+    """Booleans and text: one place on the axis per distinct answer."""
+    if topic.kind == "boolean":
+        places = {0.0: 25.0, 1.0: 75.0}
+        return (lambda value: places.get(value, 50.0)), [(25.0, "no"), (75.0, "yes")]
+    count = max(1, len(rows))
+    positions = [LEFT + (index + 0.5) / count * (RIGHT - LEFT) for index in range(count)]
+    labels = [_cut(rows[index][0].value, 18) for index in range(len(rows))] if count <= 5 else [""] * count
+    return (lambda value: positions[int(value)] if 0 <= value < count else 50.0), list(zip(positions, labels,
+                                                                                            strict=True))
+
+
+# --------------------------------------------------------------------------- marks
+
+def _tick(position: float, label: str, top: float, axis_y: float) -> str:
+    anchor = "start" if position < 6 else ("end" if position > 94 else "middle")
+    return (f"<g class=\"tick\"><line x1=\"{position:.3f}%\" x2=\"{position:.3f}%\" y1=\"{top}\" y2=\"{axis_y}\"/>"
+            f"<text x=\"{position:.3f}%\" y=\"{axis_y + 18}\" text-anchor=\"{anchor}\">{escape(label)}</text></g>")
+
+
+def _preferred(topic: Topic, span: Interval, x: Scale, axis_y: float) -> str:
+    label = f"preferred: {topic.resolution.preferred if topic.resolution else ''}"
+    left, right = x(span.low), x(span.high)
+    middle = (left + right) / 2
+    anchor = "end" if middle > 70 else "start"
+    parts = ["<g class=\"preferred\">"]
+    if right - left > 0.6:  # wide enough to show as a band
+        parts.append(f"<rect x=\"{left:.3f}%\" width=\"{right - left:.3f}%\" y=\"{TOP - 6}\" "
+                     f"height=\"{axis_y - TOP + 6}\"/>")
+        parts.extend(f"<line x1=\"{edge:.3f}%\" x2=\"{edge:.3f}%\" y1=\"{TOP - 6}\" y2=\"{axis_y}\"/>"
+                     for edge in (left, right))
+    else:
+        parts.append(f"<line x1=\"{middle:.3f}%\" x2=\"{middle:.3f}%\" y1=\"{TOP - 6}\" y2=\"{axis_y}\"/>")
+    parts.append(f"<text x=\"{middle:.3f}%\" y=\"{TOP - 10}\" text-anchor=\"{anchor}\">{escape(label)}</text></g>")
+    return "".join(parts)
+
+
+def _row(topic: Topic, group: list[Claim], index: int, conflicting: frozenset[str], x: Scale, top: float) -> str:
+    in_conflict = any(claim.id in conflicting for claim in group)
+    kind = "conflict" if in_conflict else "agree"
+    values = " · ".join(sorted({claim.value for claim in group}))
+    sources = sorted({claim.source for claim in group})
+    who = sources[0] if len(sources) == 1 else f"{len(sources)} sources"
+    label = _cut(f"{'✗' if in_conflict else '✓'} {values} — {who}", LABEL_CHARS)
+    tooltip = f"{values}: {', '.join(claim.id for claim in group)}"
+    middle = top + 27
+    parts = [(f"<g class=\"row {kind}\"><title>{escape(tooltip)}</title>"
+             f"<text x=\"{LEFT}%\" y=\"{top + 13}\">{escape(label)}</text>")]
+    span = group[0].interval
+    if span is None:  # text: the row's own place among the answers
+        parts.append(_dot(x(float(index)), middle))
+    elif topic.kind == "boolean":
+        parts.append(_dot(x(span.low), middle))
+    else:
+        parts.append(_bar(span, x, middle))
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def _dot(position: float, middle: float) -> str:
+    return f"<circle class=\"bar\" cx=\"{position:.3f}%\" cy=\"{middle}\" r=\"6\"/>"
+
+
+def _bar(span: Interval, x: Scale, middle: float) -> str:
+    left, right = x(span.low), x(span.high)
+    bounded = not math.isinf(span.low) and not math.isinf(span.high)
+    if bounded and right - left < NARROW * (RIGHT - LEFT):
+        return _dot((left + right) / 2, middle)
+    parts = [(f"<rect class=\"bar\" x=\"{left:.3f}%\" width=\"{max(right - left, 0.1):.3f}%\" y=\"{middle - 5}\" "
+             f"height=\"10\" rx=\"2\"/>")]
+    parts.append(_end(span.low, span.low_open, left, middle, pointing=-1))
+    parts.append(_end(span.high, span.high_open, right, middle, pointing=1))
+    return "".join(parts)
+
+
+def _end(value: float, is_open: bool, position: float, middle: float, pointing: int) -> str:
+    """An arrowhead where there is no bound, a hollow circle at an open end, a bar at a closed one."""
+    if math.isinf(value):
+        tip = f"M0,0 L{-11 * pointing},-7 L{-11 * pointing},7 Z"
+        return (f"<svg x=\"{position:.3f}%\" y=\"{middle}\" overflow=\"visible\">"
+                f"<path class=\"arrow\" d=\"{tip}\"/></svg>")
+    if is_open:
+        return f"<circle class=\"open\" cx=\"{position:.3f}%\" cy=\"{middle}\" r=\"5\"/>"
+    return (f"<line class=\"cap\" stroke-width=\"2.5\" x1=\"{position:.3f}%\" x2=\"{position:.3f}%\" "
+            f"y1=\"{middle - 9}\" y2=\"{middle + 9}\"/>")
+
+
+def _cut(words: str, limit: int) -> str:
+    return words if len(words) <= limit else words[: limit - 1].rstrip() + "…"
+
