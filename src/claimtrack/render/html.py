@@ -15,12 +15,12 @@ from claimtrack import __version__
 from claimtrack.conflicts import Conflict
 from claimtrack.dataset import Claim, Source, Topic, interpret_value
 from claimtrack.render import text
-from claimtrack.render.plot import range_plot
+from claimtrack.render.plot import LEGEND, range_plot
 from claimtrack.report import Report
 from claimtrack.values import Interval, ValueSyntaxError
 
 # Budgets that keep a 100,000-claim page one a browser opens (and that say what they left out).
-LIST_BUDGET = 20_000  # claim entries listed in conflict sections; later sections show their plot and counts
+LIST_BUDGET = 5_000  # claim entries listed in conflict sections; later sections show their plot and counts
 QUIET_LIST_LIMIT = 5_000  # list the claims of topics without conflict only up to this many claims in all
 QUIET_TOPIC_LIMIT = 20_000  # name topics without conflict only up to this many
 
@@ -90,7 +90,8 @@ def _summary(report: Report, conflicts: list[Conflict]) -> str:
              f"<tbody>{rows}</tbody></table>" if conflicts else "<p>No topic is in conflict.</p>")
     return (f"<section id=\"summary\" aria-labelledby=\"summary-h\"><h2 id=\"summary-h\">Summary</h2>"
             f"<dl class=\"counts\">{cells}</dl><ul class=\"statuses\">{statuses}</ul>{warning}"
-            f"<div class=\"scroll\">{index}</div></section>\n")
+            f"<div class=\"scroll\">{index}</div><p class=\"legend\"><strong>Reading the plots.</strong> "
+            f"{escape(LEGEND)}</p></section>\n")
 
 
 def _index_row(conflict: Conflict) -> str:
@@ -313,6 +314,8 @@ a { color: #1a4f9c; }
 section { margin: 1.75rem 0; }
 section.topic, article.claim, ul.quiet > li { scroll-margin-top: 6rem; }  /* clear of the sticky filter bar */
 section.topic, #no-conflict { border-top: 3px solid var(--rule); padding-top: 1rem; }
+/* a long page lays out only the sections near the screen */
+section.topic { content-visibility: auto; contain-intrinsic-size: auto 900px; }
 .meta, .where, .count, .means, footer { color: var(--muted); }
 .meta { margin: 0 0 .75rem; font-size: .9rem; }
 dl.counts { display: flex; flex-wrap: wrap; gap: .5rem 2rem; margin: .5rem 0; }
@@ -340,13 +343,14 @@ table.index .num { text-align: right; white-space: nowrap; }
 .controls output { color: var(--muted); font-size: .9rem; }
 figure.plot { margin: .5rem 0 1rem; }
 figure.plot > svg { display: block; width: 100%; overflow: hidden; }
-figure.plot figcaption { font-size: .85rem; color: var(--muted); }
+figure.plot figcaption, .legend { font-size: .85rem; color: var(--muted); }
 svg text { font: 12px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; fill: var(--ink); }
 svg .tick text { fill: var(--muted); }
 svg .tick line { stroke: #e6e6ec; }
 svg .axis { stroke: #888; }
 svg .conflict .bar { fill: var(--unresolved); stroke: var(--unresolved); }
 svg .agree .bar { fill: #dfe6f5; stroke: var(--agree); }
+svg .cap { stroke-width: 2.5px; }
 svg .conflict .cap, svg .conflict .arrow { stroke: var(--unresolved); fill: var(--unresolved); }
 svg .agree .cap, svg .agree .arrow { stroke: var(--agree); fill: var(--agree); }
 svg .open { fill: var(--paper); stroke-width: 2; }

@@ -49,13 +49,13 @@ def range_plot(topic: Topic, groups: list[list[Claim]], conflicting: frozenset[s
         parts.append(_row(topic, group, index, conflicting, x, TOP + index * ROW))
     parts.append("</svg>")
     more = len(groups) - len(rows)
-    caption = _LEGEND + (f" {more:,} more value{'s' if more != 1 else ''} not drawn." if more > 0 else "")
-    return f"<figure class=\"plot\">{''.join(parts)}<figcaption>{caption}</figcaption></figure>"
+    caption = f"<figcaption>{more:,} more value{'s' if more != 1 else ''} not drawn.</figcaption>" if more > 0 else ""
+    return f"<figure class=\"plot\">{''.join(parts)}{caption}</figure>"
 
 
-_LEGEND = ("Each row is one value and the interval it means. Solid red ✗: in conflict; blue outline ✓: agrees. "
-           "● a value narrower than the scale; | a closed end; ○ an open end; ◀ ▶ no bound on that side; "
-           "dashed green: the preferred value.")
+LEGEND = ("Each row of a plot is one value and the interval it means, on the topic's axis. Solid red ✗: in "
+          "conflict; blue outline ✓: agrees. ● a value narrower than the scale can show; | a closed end; ○ an "
+          "open end (the value itself excluded); ◀ ▶ no bound on that side; dashed green: the preferred value.")
 
 
 # --------------------------------------------------------------------------- axes
@@ -149,8 +149,8 @@ def _category_axis(topic: Topic, rows: list[list[Claim]]) -> tuple[Scale, list[t
 
 def _tick(position: float, label: str, top: float, axis_y: float) -> str:
     anchor = "start" if position < 6 else ("end" if position > 94 else "middle")
-    return (f"<g class=\"tick\"><line x1=\"{position:.3f}%\" x2=\"{position:.3f}%\" y1=\"{top}\" y2=\"{axis_y}\"/>"
-            f"<text x=\"{position:.3f}%\" y=\"{axis_y + 18}\" text-anchor=\"{anchor}\">{escape(label)}</text></g>")
+    return (f"<g class=\"tick\"><line x1=\"{_pct(position)}\" x2=\"{_pct(position)}\" y1=\"{top}\" y2=\"{axis_y}\"/>"
+            f"<text x=\"{_pct(position)}\" y=\"{axis_y + 18}\" text-anchor=\"{anchor}\">{escape(label)}</text></g>")
 
 
 def _preferred(topic: Topic, span: Interval, x: Scale, axis_y: float) -> str:
@@ -160,13 +160,13 @@ def _preferred(topic: Topic, span: Interval, x: Scale, axis_y: float) -> str:
     anchor = "end" if middle > 70 else "start"
     parts = ["<g class=\"preferred\">"]
     if right - left > 0.6:  # wide enough to show as a band
-        parts.append(f"<rect x=\"{left:.3f}%\" width=\"{right - left:.3f}%\" y=\"{TOP - 6}\" "
+        parts.append(f"<rect x=\"{_pct(left)}\" width=\"{_pct(right - left)}\" y=\"{TOP - 6}\" "
                      f"height=\"{axis_y - TOP + 6}\"/>")
-        parts.extend(f"<line x1=\"{edge:.3f}%\" x2=\"{edge:.3f}%\" y1=\"{TOP - 6}\" y2=\"{axis_y}\"/>"
+        parts.extend(f"<line x1=\"{_pct(edge)}\" x2=\"{_pct(edge)}\" y1=\"{TOP - 6}\" y2=\"{axis_y}\"/>"
                      for edge in (left, right))
     else:
-        parts.append(f"<line x1=\"{middle:.3f}%\" x2=\"{middle:.3f}%\" y1=\"{TOP - 6}\" y2=\"{axis_y}\"/>")
-    parts.append(f"<text x=\"{middle:.3f}%\" y=\"{TOP - 10}\" text-anchor=\"{anchor}\">{escape(label)}</text></g>")
+        parts.append(f"<line x1=\"{_pct(middle)}\" x2=\"{_pct(middle)}\" y1=\"{TOP - 6}\" y2=\"{axis_y}\"/>")
+    parts.append(f"<text x=\"{_pct(middle)}\" y=\"{TOP - 10}\" text-anchor=\"{anchor}\">{escape(label)}</text></g>")
     return "".join(parts)
 
 
@@ -177,7 +177,8 @@ def _row(topic: Topic, group: list[Claim], index: int, conflicting: frozenset[st
     sources = sorted({claim.source for claim in group})
     who = sources[0] if len(sources) == 1 else f"{len(sources)} sources"
     label = _cut(f"{'✗' if in_conflict else '✓'} {values} — {who}", LABEL_CHARS)
-    tooltip = f"{values}: {', '.join(claim.id for claim in group)}"
+    ids = ", ".join(claim.id for claim in group[:6]) + (f" and {len(group) - 6:,} more" if len(group) > 6 else "")
+    tooltip = f"{values}: {ids}"
     middle = top + 27
     parts = [(f"<g class=\"row {kind}\"><title>{escape(tooltip)}</title>"
              f"<text x=\"{LEFT}%\" y=\"{top + 13}\">{escape(label)}</text>")]
@@ -193,7 +194,7 @@ def _row(topic: Topic, group: list[Claim], index: int, conflicting: frozenset[st
 
 
 def _dot(position: float, middle: float) -> str:
-    return f"<circle class=\"bar\" cx=\"{position:.3f}%\" cy=\"{middle}\" r=\"6\"/>"
+    return f"<circle class=\"bar\" cx=\"{_pct(position)}\" cy=\"{middle}\" r=\"6\"/>"
 
 
 def _bar(span: Interval, x: Scale, middle: float) -> str:
@@ -201,7 +202,7 @@ def _bar(span: Interval, x: Scale, middle: float) -> str:
     bounded = not math.isinf(span.low) and not math.isinf(span.high)
     if bounded and right - left < NARROW * (RIGHT - LEFT):
         return _dot((left + right) / 2, middle)
-    parts = [(f"<rect class=\"bar\" x=\"{left:.3f}%\" width=\"{max(right - left, 0.1):.3f}%\" y=\"{middle - 5}\" "
+    parts = [(f"<rect class=\"bar\" x=\"{_pct(left)}\" width=\"{_pct(max(right - left, 0.1))}\" y=\"{middle - 5}\" "
              f"height=\"10\" rx=\"2\"/>")]
     parts.append(_end(span.low, span.low_open, left, middle, pointing=-1))
     parts.append(_end(span.high, span.high_open, right, middle, pointing=1))
@@ -212,12 +213,17 @@ def _end(value: float, is_open: bool, position: float, middle: float, pointing: 
     """An arrowhead where there is no bound, a hollow circle at an open end, a bar at a closed one."""
     if math.isinf(value):
         tip = f"M0,0 L{-11 * pointing},-7 L{-11 * pointing},7 Z"
-        return (f"<svg x=\"{position:.3f}%\" y=\"{middle}\" overflow=\"visible\">"
+        return (f"<svg x=\"{_pct(position)}\" y=\"{middle}\" overflow=\"visible\">"
                 f"<path class=\"arrow\" d=\"{tip}\"/></svg>")
     if is_open:
-        return f"<circle class=\"open\" cx=\"{position:.3f}%\" cy=\"{middle}\" r=\"5\"/>"
-    return (f"<line class=\"cap\" stroke-width=\"2.5\" x1=\"{position:.3f}%\" x2=\"{position:.3f}%\" "
+        return f"<circle class=\"open\" cx=\"{_pct(position)}\" cy=\"{middle}\" r=\"5\"/>"
+    return (f"<line class=\"cap\" x1=\"{_pct(position)}\" x2=\"{_pct(position)}\" "
             f"y1=\"{middle - 9}\" y2=\"{middle + 9}\"/>")
+
+
+def _pct(position: float) -> str:
+    """A position as a percentage of the width, to a hundredth (a pixel at 10,000 px)."""
+    return f"{position:.2f}".rstrip("0").rstrip(".") + "%"
 
 
 def _cut(words: str, limit: int) -> str:
