@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import random
+import re
 import shutil
+import string
 import subprocess
 import textwrap
 from pathlib import Path
@@ -303,6 +306,13 @@ CASES = [
               covers: [asatryan-2024/border-length, eurasianet/border-length]
         """, "topics.yaml", 8, ["covers 'eurasianet/border-length', which is no claim",
                                  "did you mean 'eurasianet-2025/border-length'?"], 1, id="unknown-cover"),
+    pytest.param("unknown-source", {"asatryan-2024.yaml": ASATRYAN, "wire-copy.yaml": """\
+        source:
+          title: Tajikistan and the Taliban (syndicated)
+          based_on: [asatryan2024]
+        claims: []
+        """}, TOPICS, "wire-copy.yaml", 3, ["is based_on 'asatryan2024', which is no source",
+                                           "did you mean 'asatryan-2024'?"], 1, id="unknown-source"),
     pytest.param("near-duplicate-topic", {}, """\
         topics:
           border-length:
@@ -313,6 +323,19 @@ CASES = [
             unit: km
         """, "topics.yaml", 5, ["'border-lenght' looks like topic 'border-length' (line 2)"], 0,
         id="near-duplicate-topic"),
+    pytest.param("near-duplicate-topic", {}, """\
+        topics:
+          border-length-2023:
+            title: Length of the Tajikistan–Afghanistan border in 2023
+            unit: km
+          border-length-2024:
+            title: Length of the Tajikistan–Afghanistan border in 2024
+            unit: km
+          border-lenght-2024:
+            title: Tajik-Afghan border length, 2024
+            unit: km
+        """, "topics.yaml", 8, ["'border-lenght-2024' looks like topic 'border-length-2024' (line 5)",
+                                 "their keys are 94% alike"], 0, id="near-duplicate-topic-series"),
     pytest.param("missing-text", {"eurasianet-2025.yaml": """\
         source:
           title: Tajik-Taliban Relations Slowly Warm
@@ -472,6 +495,153 @@ def test_unreadable_file_permissions(tmp_path: Path) -> None:
         path.chmod(0o644)
     assert exit_code == 1
     assert_problem(data, "unreadable-file", "eurasianet-2025.yaml", None, "cannot read file", "ermission denied")
+
+
+# --------------------------------------------------------------------------- near-duplicate topics
+
+def near_duplicates(tmp_path: Path, topics: dict[str, str]) -> list[str]:
+    """The near-duplicate-topic messages for a registry of count topics given as {key: title}."""
+    entries = "".join(f"  {key}:\n    title: {json.dumps(title)}\n" for key, title in topics.items())
+    _, data = check_json(make_folder(tmp_path, {}, "topics:\n" + entries))
+    return [p["message"] for p in data["problems"] if p["code"] == "near-duplicate-topic"]
+
+
+# (first key, second key, the second topic's message or None) with titles far apart
+NEAR_DUPLICATE_KEYS = [
+    pytest.param("border-length", "border-lenght", "keys are 92% alike", id="typo"),
+    pytest.param("border-length", "border_length", "keys are 100% alike", id="separator"),
+    pytest.param("tajikistan-afghanistan-border-length", "tajikstan-afganistan-border-length", "keys are 97% alike",
+                 id="a-typo-in-each-of-two-words"),
+    pytest.param("population-2000", "population-2001", None, id="series"),
+    pytest.param("cleveland-ohio-population-2000", "cleveland-ohio-population-2001", None, id="series-of-a-city"),
+    pytest.param("tajikistan-afghanistan-border-length-2020", "tajikistan-afghanistan-border-lenght-2020",
+                 "keys are 98% alike", id="typo-same-year"),
+    # two years of one series, one of them misspelt: two facts, not one fact twice
+    pytest.param("tajikistan-afghanistan-border-length-2020", "tajikistan-afghanistan-border-lenght-2021", None,
+                 id="typo-and-another-year"),
+    pytest.param("population-2000", "population-2000b", "keys are 97% alike", id="a-letter-is-no-series"),
+    pytest.param("prague-population-2006", "prague-population-2006-2", "keys are 96% alike", id="numbered-again"),
+    pytest.param("houston-texas-population-2004", "austin-texas-population-2004", None, id="another-word"),
+    pytest.param("turku-population-2006", "turin-population-2006", None, id="two-typos-in-one-word"),
+]
+
+
+@pytest.mark.parametrize(("first", "second", "expected"), NEAR_DUPLICATE_KEYS)
+def test_near_duplicate_keys(tmp_path: Path, first: str, second: str, expected: str | None) -> None:
+    messages = near_duplicates(tmp_path, {first: "Length of a border", second: "Number of people living there"})
+    assert messages == ([] if expected is None else [
+        f"topic {second!r} looks like topic {first!r} (line 2): their {expected}; merge them or make them distinct"])
+
+
+NEAR_DUPLICATE_TITLES = [
+    pytest.param("Length of the Tajikistan–Afghanistan border", "Lenght of the Tajikistan–Afghanistan border",
+                 "titles are 98% alike", id="typo"),
+    pytest.param("Population of Prague in /2006", "Population of Prague in 2006", "titles are 100% alike",
+                 id="punctuation"),
+    pytest.param("Population of Cleveland, Ohio in 2000", "Population of Cleveland, Ohio in 2001", None, id="series"),
+    pytest.param("Population of Cleveland, Ohio in 2000", "Populaton of Cleveland, Ohio in 2001", None,
+                 id="typo-and-another-year"),
+]
+
+
+@pytest.mark.parametrize(("first", "second", "expected"), NEAR_DUPLICATE_TITLES)
+def test_near_duplicate_titles(tmp_path: Path, first: str, second: str, expected: str | None) -> None:
+    messages = near_duplicates(tmp_path, {"border-length": first, "refugees-received": second})
+    message = (f"topic 'refugees-received' looks like topic 'border-length' (line 2): their {expected}; "
+               "merge them or make them distinct")
+    assert messages == ([] if expected is None else [message])
+
+
+PLACES = """afghanistan albania algeria angola argentina armenia australia austria azerbaijan bangladesh belarus belgium
+    bolivia brazil bulgaria cambodia cameroon canada chile china colombia croatia cuba denmark ecuador egypt estonia
+    ethiopia finland france georgia germany ghana greece hungary iceland india indonesia iran iraq ireland israel
+    italy japan jordan kazakhstan kenya kyrgyzstan laos latvia lebanon libya lithuania malawi mali mexico moldova
+    mongolia morocco nepal niger nigeria norway oman pakistan panama peru poland portugal qatar romania russia rwanda
+    senegal serbia slovakia spain sudan sweden syria tajikistan tanzania thailand tunisia turkey turkmenistan uganda
+    ukraine uzbekistan venezuela vietnam yemen zambia new-york los-angeles san-diego dushanbe khorog kabul herat
+    mazar-i-sharif bishkek osh almaty tashkent samarkand""".split()
+MEASURES = {"population": "Population", "gdp": "GDP", "gdp-per-capita": "GDP per capita", "area": "Area",
+            "border-length": "Length of the border", "unemployment-rate": "Unemployment rate",
+            "inflation-rate": "Inflation rate", "military-budget": "Military budget",
+            "life-expectancy": "Life expectancy", "literacy-rate": "Literacy rate",
+            "refugees-received": "Refugees received", "electricity-output": "Electricity output",
+            "wheat-harvest": "Wheat harvest", "public-debt": "Public debt", "birth-rate": "Birth rate",
+            "internet-users": "Internet users", "forest-cover": "Forest cover", "road-network": "Road network"}
+
+
+def mistype(rng: random.Random, text: str, separator: str) -> str:
+    """`text` with one typo in one of its words (a letter added, dropped, changed; two swapped) or, once in
+    eight, with one separator dropped or changed."""
+    parts = re.split(f"({re.escape(separator)})", text)
+    if rng.random() < 1 / 8 and len(parts) > 1:
+        parts[rng.randrange(1, len(parts), 2)] = rng.choice(["", "_"] if separator == "-" else [""])
+        return "".join(parts)
+    index = rng.choice([i for i, part in enumerate(parts) if part.isalpha()])
+    word, at, letter = parts[index], rng.randrange(len(parts[index])), rng.choice(string.ascii_lowercase)
+    parts[index] = rng.choice([word[:at] + letter + word[at:], word[:at] + word[at + 1:],
+                               word[:at] + letter + word[at + 1:], word[:at] + word[at + 1:at + 2] + word[at:at + 1]
+                               + word[at + 2:]])
+    return "".join(parts)
+
+
+def planted_registry(seed: int, size: int = 2000, planted: int = 150) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """{key: title} for `size` topics shaped like a real registry — places by measures, most of them a series of
+    years — of which `planted` repeat another topic with a typo in its key, and in its title or not."""
+    rng = random.Random(seed)
+    topics: dict[str, str] = {}
+    while len(topics) < size - planted:
+        place, (measure, wording) = rng.choice(PLACES), rng.choice(sorted(MEASURES.items()))
+        title = f"{wording} of {place.replace('-', ' ').title()}"
+        if rng.random() < 0.3:
+            topics[f"{place}-{measure}"] = title
+        first = rng.randrange(1990, 2020)
+        topics.update({f"{place}-{measure}-{year}": f"{title} in {year}"
+                       for year in range(first, first + rng.randint(1, 8))})
+    topics = dict(list(topics.items())[:size - planted])
+    pairs: list[tuple[str, str]] = []
+    for key in rng.sample(sorted(topics), len(topics)):
+        typo = mistype(rng, key, "-")
+        if typo not in topics and re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", typo):
+            title = topics[key]
+            topics[typo] = rng.choice([title, mistype(rng, title, " "), f"{title}, second estimate"])
+            pairs.append((key, typo))
+        if len(pairs) == planted:
+            return topics, pairs
+    raise AssertionError("too few topics to plant typos in")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_near_duplicates_in_a_large_registry(tmp_path: Path, seed: int) -> None:
+    """The check compares each topic with a few neighbours only (NEAR_DUPLICATE_WINDOW); on a registry of 2,000
+    topics it still finds every planted typo the old rule (every pair compared, likeness alone) found, no two
+    years of a series, and exactly the pairs that comparing every pair by the new rule finds."""
+    from rapidfuzz import fuzz, process
+
+    from claimtrack import checks
+
+    topics, pairs = planted_registry(seed)
+    messages = near_duplicates(tmp_path, topics)
+    reported = {tuple(re.findall(r"topic '([^']+)'", message)[::-1]) for message in messages}
+
+    def old_comparable(text: str) -> str:
+        return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+
+    key_cutoff, title_cutoff = checks.NEAR_DUPLICATE_KEY, checks.NEAR_DUPLICATE_TITLE
+    found_before = [(key, typo) for key, typo in pairs
+                    if fuzz.ratio(old_comparable(key), old_comparable(typo)) >= key_cutoff
+                    or fuzz.ratio(old_comparable(topics[key]), old_comparable(topics[typo])) >= title_cutoff]
+    assert len(found_before) > 100
+    assert [pair for pair in found_before if pair not in reported] == []
+    series = [pair for pair in reported if re.sub(r"\d+", "#", pair[0]) == re.sub(r"\d+", "#", pair[1])]
+    assert series == []
+
+    for names, cutoff in ((list(topics), key_cutoff), (list(topics.values()), title_cutoff)):
+        texts = [checks._comparable(name) for name in names]
+        every_pair = sorted((i, i + 1 + j, score) for i in range(len(texts))
+                            for _, score, j in process.extract(texts[i], texts[i + 1:], scorer=fuzz.ratio,
+                                                               score_cutoff=cutoff, limit=None)
+                            if checks._mistyped(texts[i].split(), texts[i + 1 + j].split()))
+        assert checks._alike_pairs(names, cutoff) == every_pair
 
 
 # --------------------------------------------------------------------------- the gate as a whole

@@ -1,4 +1,4 @@
-"""Conflict detection: scope, pairs, severity, internal inconsistencies and resolutions (DESIGN.md §2)."""
+"""Conflict detection: scope, pairs, severity, internal inconsistencies and resolutions (docs/format.md)."""
 
 from __future__ import annotations
 

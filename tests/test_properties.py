@@ -261,7 +261,7 @@ def test_scale_words_multiply(whole: int, places: int, word: str, name: str, dol
     assert contains(interval, float(mantissa * SCALE_WORDS[word])), (written, interval)
 
 
-COMPARATORS = {  # phrase -> (x inside?, low end, high end) as DESIGN.md §2 says
+COMPARATORS = {  # phrase -> (x inside?, low end, high end) as docs/format.md, what a value means says
     "about": "around", "around": "around", "approximately": "around", "roughly": "around", "some": "around",
     "circa": "around", "~": "around", "almost": "below-open", "nearly": "below-open", "just under": "below-open",
     "more than": "above-open", "over": "above-open", "above": "above-open", "exceeding": "above-open",

@@ -69,7 +69,7 @@ def test_a_section_with_a_plot_per_topic_in_conflict_most_severe_first(make_clai
     assert found == ids  # every claim is on the page, the agreeing ones too
 
 
-def test_the_plot_draws_open_ends_as_arrows_narrow_values_as_dots_and_ticks_in_units(make_claims: ClaimsFactory) -> None:
+def test_plot_draws_open_ends_as_arrows_narrow_values_as_dots_ticks_in_units(make_claims: ClaimsFactory) -> None:
     page = html.page(analyze(make_claims(files=BORDER)))
     border = _section(page, "border-length")
     assert border.count('class="arrow"') == 1  # "more than 1,400 km" runs off to the right

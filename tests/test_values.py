@@ -1,4 +1,4 @@
-"""Value parsing against DESIGN.md §2 ("What a value means").
+"""Value parsing against docs/format.md, what a value means ("What a value means").
 
 Every expected interval below was worked out by hand from the contract, not read off the code:
 

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from claimtrack.dataset import SourceFile
 
 Value = TypeVar("Value")
-FORMAT = 7  # bump when what is pickled changes shape
+FORMAT = 8  # bump when what is pickled changes shape
 # a file modified (or its inode changed) this close to the cache's own write is hashed even when its stat agrees
 RACY_SECONDS = 2.0
 

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import combinations
 from pathlib import Path
 
 from claimtrack.conflicts import Conflict
@@ -32,6 +33,7 @@ class CheckInput:
 Check = Callable[[CheckInput], Iterable[Problem]]
 NEAR_DUPLICATE_KEY = 90  # 'border-length' vs 'border-lenght' is 92
 NEAR_DUPLICATE_TITLE = 95  # titles differing in one country name score ~94: distinct facts
+NEAR_DUPLICATE_WINDOW = 20  # neighbours compared in each of two orders: tests/test_checks.py measures the misses
 
 
 def unknown_covers(given: CheckInput) -> Iterable[Problem]:
@@ -46,6 +48,19 @@ def unknown_covers(given: CheckInput) -> Iterable[Problem]:
                 yield Problem(topic.resolution.cover_location(index), "unknown-cover",
                               f"topic {topic.key!r}: covers {claim_id!r}, which is no claim"
                               f"{did_you_mean(claim_id, topic_ids)}")
+
+
+def unknown_based_on(given: CheckInput) -> Iterable[Problem]:
+    """A source's `based_on` names a source id that does not exist (or the source itself)."""
+    sources = given.dataset.sources
+    for source in sources.values():
+        for index, other in enumerate(source.based_on):
+            where = source.positions.location(("source", "based_on", index))  # (or the key, for one id)
+            if other == source.id:
+                yield Problem(where, "unknown-source", f"source {source.id!r} is based_on itself")
+            elif other not in sources:
+                yield Problem(where, "unknown-source", f"source {source.id!r} is based_on {other!r}, which is no "
+                              f"source{did_you_mean(other, [s for s in sources if s != source.id])}")
 
 
 def stale_resolutions(given: CheckInput) -> Iterable[Problem]:
@@ -72,35 +87,100 @@ def near_duplicate_topics(given: CheckInput) -> Iterable[Problem]:
     topics, cache = given.dataset.topics, given.dataset.cache
     if cache is None:
         return _near_duplicates(topics)
-    return cache.for_registry("near-duplicate-topics", lambda: list(_near_duplicates(topics)))
+    # the name changes with the rule, so that a cache written under the old rule is not served
+    return cache.for_registry("near-duplicate-topics/typos", lambda: list(_near_duplicates(topics)))
 
 
 def _near_duplicates(registry: dict[str, Topic]) -> Iterator[Problem]:
-    from rapidfuzz import fuzz, process
-
     groups: dict[tuple[str, str | None], list[Topic]] = {}
     for topic in registry.values():
         groups.setdefault((topic.kind, topic.unit), []).append(topic)
     for topics in groups.values():
-        reported: set[tuple[str, str]] = set()
+        reported: set[tuple[int, int]] = set()
         for attribute, cutoff in (("key", NEAR_DUPLICATE_KEY), ("title", NEAR_DUPLICATE_TITLE)):
-            names = [_comparable(getattr(topic, attribute)) for topic in topics]
-            for i, topic in enumerate(topics[:-1]):
-                # compare with the later topics only: each pair once, in C (rapidfuzz), cut off early
-                for _, score, j in process.extract(names[i], names[i + 1:], scorer=fuzz.ratio,
-                                                   score_cutoff=cutoff, limit=None):
-                    other = topics[i + 1 + j]
-                    if (topic.key, other.key) in reported:
-                        continue
-                    reported.add((topic.key, other.key))
-                    yield Problem(other.location, "near-duplicate-topic",
-                                  f"topic {other.key!r} looks like topic {topic.key!r} "
-                                  f"(line {topic.location.line}): their {attribute}s are {score:.0f}% alike; "
-                                  "merge them or make them distinct", "warning")
+            for i, j, score in _alike_pairs([getattr(topic, attribute) for topic in topics], cutoff):
+                if (i, j) in reported:
+                    continue
+                reported.add((i, j))
+                topic, other = topics[i], topics[j]
+                yield Problem(other.location, "near-duplicate-topic",
+                              f"topic {other.key!r} looks like topic {topic.key!r} "
+                              f"(line {topic.location.line}): their {attribute}s are {score:.0f}% alike; "
+                              "merge them or make them distinct", "warning")
+
+
+_SEPARATORS = re.compile(r"[\W_]+")
+_NUMBER = re.compile(r"\d+")
+_MAX_TYPOS = 2  # in different words: two in one word make another word ('turku', 'turin')
+
+
+def _alike_pairs(names: list[str], cutoff: int) -> list[tuple[int, int, float]]:
+    """The pairs (i, j, score), i < j, of names at least `cutoff` % alike (rapidfuzz's ratio) that differ by
+    typos only (_mistyped).
+
+    Not every pair is compared. Each name is reduced to a form — no case, no separators, each number one `#` —
+    so that a series is one form; the forms are sorted as written and as read backwards, and each is compared
+    with the NEAR_DUPLICATE_WINDOW forms after it in both orders: a typo keeps the start or the end of a name,
+    so its twin sorts close by in one of them. Only forms two typos apart or less go on to the full test."""
+    from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import Indel
+
+    if len(names) < 2:
+        return []
+    texts = [_comparable(name) for name in names]
+    forms: dict[str, list[int]] = {}
+    for i, text in enumerate(texts):
+        forms.setdefault(_NUMBER.sub("#", text).replace(" ", ""), []).append(i)
+    candidates: set[tuple[int, int]] = set()
+    for members in forms.values():
+        if len(members) > 1:  # a series: two of its names are alike only if their separators alone differ
+            spellings: dict[str, list[int]] = {}
+            for i in members:
+                spellings.setdefault(texts[i].replace(" ", ""), []).append(i)
+            candidates.update(pair for twins in spellings.values() for pair in combinations(twins, 2))
+    distinct = list(forms)
+    for order in (sorted(distinct), sorted(distinct, key=lambda form: form[::-1])):
+        for position, form in enumerate(order):
+            window = order[position + 1:position + 1 + NEAR_DUPLICATE_WINDOW]
+            # a typo is at most two insertions or deletions (a letter changed, two letters swapped)
+            for other, _, _ in process.extract(form, window, scorer=Indel.distance, score_cutoff=2 * _MAX_TYPOS,
+                                               limit=None):
+                candidates.update((min(i, j), max(i, j)) for i in forms[form] for j in forms[other])
+    scores = {(i, j): fuzz.ratio(texts[i], texts[j]) for i, j in candidates}
+    return sorted((i, j, score) for (i, j), score in scores.items()
+                  if score >= cutoff and _mistyped(texts[i].split(), texts[j].split()))
+
+
+def _mistyped(first: list[str], second: list[str]) -> bool:
+    """The words of two names differ by at most _MAX_TYPOS typos, each in a different word; a word run together
+    with the next or split in two is no typo (the words that differ are then compared joined). A number is never
+    a typo: 'population 2000' and 'population 2001' are a series, and 'border lenght 2020' and 'border length 2021'
+    two years of it, one misspelt."""
+    if len(first) == len(second):
+        differing = [(a, b) for a, b in zip(first, second, strict=True) if a != b]
+    else:
+        shorter = min(len(first), len(second))
+        start = 0
+        while start < shorter and first[start] == second[start]:
+            start += 1
+        end = 0
+        while end < shorter - start and first[-1 - end] == second[-1 - end]:
+            end += 1
+        joined = "".join(first[start:len(first) - end]), "".join(second[start:len(second) - end])
+        differing = [joined] if joined[0] != joined[1] else []
+    return len(differing) <= _MAX_TYPOS and all(_one_typo(a, b) for a, b in differing)
+
+
+def _one_typo(a: str, b: str) -> bool:
+    """A letter added, dropped or changed, or two neighbours swapped; not a change of number."""
+    from rapidfuzz.distance import OSA
+
+    # a letter is no series: 'population 2000b' names the year 2000 again, which is what this check is for
+    return OSA.distance(a, b, score_cutoff=1) <= 1 and _NUMBER.sub("#", a) != _NUMBER.sub("#", b)
 
 
 def _comparable(text: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+    return _SEPARATORS.sub(" ", text.casefold()).strip()
 
 
 def unverified_quotes(given: CheckInput) -> Iterable[Problem]:
@@ -212,8 +292,8 @@ def unresolved_conflicts(given: CheckInput) -> Iterable[Problem]:
                           f"(claimtrack resolve {conflict.topic.key})", topic=conflict.topic.key)
 
 
-CHECKS: tuple[Check, ...] = (unknown_covers, stale_resolutions, near_duplicate_topics, unverified_quotes,
-                             unresolved_conflicts)
+CHECKS: tuple[Check, ...] = (unknown_covers, unknown_based_on, stale_resolutions, near_duplicate_topics,
+                             unverified_quotes, unresolved_conflicts)
 
 
 def run_checks(dataset: Dataset, conflicts: Mapping[str, Conflict]) -> list[Problem]:

@@ -13,7 +13,8 @@ import typer
 
 from claimtrack import __version__
 from claimtrack.errors import ClaimtrackError, ExitCode
-from claimtrack.render import CheckFormat, ConflictsFormat, ListFormat, ShowFormat
+from claimtrack.export import ExportFormat
+from claimtrack.render import CheckFormat, ConflictsFormat, ConsensusFormat, ListFormat, ShowFormat
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -225,6 +226,44 @@ def sources(
 
 
 @app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="What to write.")],
+    output: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--output", "-o", metavar="PATH", help="File (sqlite: claimtrack.db; jsonl, claimreview: standard output, "
+        "or -) or folder (csv: claimtrack-csv).")] = None,
+    publisher: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--publisher", metavar="NAME", help="claimreview: the organisation that reviews (required).")] = None,
+    url_base: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--url-base", metavar="URL", help="claimreview: each review's url is URL followed by the claim id.")] = None,
+    claims_dir: ClaimsDir = None,
+) -> None:
+    """The whole data set for other tools: SQLite (Datasette, DuckDB), CSV with a data package, JSON Lines, or
+    ClaimReview JSON-LD; written atomically."""
+    from functools import partial
+
+    from claimtrack.export import ExportOptions, export_dataset, plan_export
+    from claimtrack.render.text import write_raw
+
+    options = ExportOptions(publisher, url_base)
+    try:
+        path = plan_export(fmt, output, options)  # a bad option or target fails before the analysis
+    except ClaimtrackError as error:
+        _fail(error)
+
+    def body(report: Report, out: Console, err: Console) -> int:
+        _warn_problems(report, err)
+        exported = export_dataset(report, fmt, path, options, partial(write_raw, out))
+        for problem in exported.problems:
+            err.print(str(problem), highlight=False, soft_wrap=True, markup=False)
+        if exported.paths:
+            err.print(f"exported {exported.count:,} {exported.noun}{'' if exported.count == 1 else 's'} to "
+                      f"{', '.join(map(str, exported.paths))}", highlight=False, soft_wrap=True, markup=False)
+        return ExitCode.OK
+
+    _serve(claims_dir, f"export:{fmt.value}", body, cacheable=False)
+
+
+@app.command()
 def check(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Claim files to judge (default: all).")] = None,  # noqa: UP045
     changed_since: Annotated[Optional[str], typer.Option("--changed-since", metavar="REF",  # noqa: UP045
@@ -286,6 +325,26 @@ def report(
     in_conflict = sum(1 for conflict in analysis.conflicts.values() if conflict.status != "resolved")
     _stdout().print(f"wrote {output}: {len(analysis.dataset.claims):,} claims, {in_conflict:,} topics in conflict",
                     highlight=False, markup=False)
+
+
+@app.command()
+def consensus(
+    topic: Annotated[Optional[list[str]], typer.Argument(help="Only these topics (key, alias or a close "  # noqa: UP045
+                                                         "spelling); all when omitted.")] = None,
+    fmt: Annotated[ConsensusFormat, typer.Option("--format", "-f", help="Output format.")] = ConsensusFormat.table,
+    claims_dir: ClaimsDir = None,
+) -> None:
+    """What the independent sources support, per topic and scope, and how reliable each source has been."""
+    from claimtrack.dataset import find_topic
+    from claimtrack.render import consensus_renderers
+
+    def body(report: Report, out: Console, err: Console) -> int:
+        chosen = [find_topic(word, report.dataset.topics) for word in topic or ()]
+        _warn_problems(report, err)
+        consensus_renderers()[fmt](report, chosen, out)
+        return ExitCode.OK
+
+    _serve(claims_dir, f"consensus:{topic}:{fmt.value}", body)
 
 
 @app.command()

@@ -95,6 +95,7 @@ class Source:
     text: Path | None  # the local copy of the document, resolved against the source file
     note: str | None
     path: Path  # the source file, as shown
+    based_on: tuple[str, ...]  # ids of the sources it copies its figures from
     positions: Positions = field(repr=False, compare=False)
 
     __reduce__ = reduce_by_slots
@@ -396,8 +397,9 @@ def _read_source(doc: YamlDoc, path: Path, topics: dict[str, Topic], registry_ok
             _check_date(spec.published, doc, ("source", "published"), "published", problems)
         authors = (spec.author,) if isinstance(spec.author, str) else tuple(spec.author or ())
         text = (path.parent / spec.text) if spec.text else None
+        based_on = (spec.based_on,) if isinstance(spec.based_on, str) else tuple(spec.based_on)
         result.source = Source(source_id, spec.title, spec.publisher, authors, spec.published, spec.url,
-                               spec.type, text, spec.note, doc.path, doc.positions)
+                               spec.type, text, spec.note, doc.path, based_on, doc.positions)
         result.id_keypath = ("source", "id") if spec.id else ("source",)
     raw_claims = data.get("claims")
     if raw_claims is None:

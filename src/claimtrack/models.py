@@ -58,9 +58,17 @@ class SourceSpec(_Strict):
     url: str | None = None
     type: SourceType | None = None
     text: str | None = None
+    based_on: str | list[str] = Field(default_factory=list)  # ids of the sources it copies its figures from
     note: str | None = None
 
     _check_id = field_validator("id")(_slug)
+
+    @field_validator("based_on")
+    @classmethod
+    def _check_based_on(cls, value: str | list[str]) -> str | list[str]:
+        for source_id in [value] if isinstance(value, str) else value:
+            _slug(source_id)
+        return value
 
 
 class StructuredValue(_Strict):
@@ -105,6 +113,7 @@ def validate(model: type[Model], data: Any, doc: YamlDoc, at: KeyPath) -> tuple[
 
 _BRANCH_TAGS = {"str", "constrained-str", "StructuredValue"}
 _EXPECTED = {"value": "text (or a mapping of min, max, min_open, max_open, unit)", "author": "text or a list of names",
+             "based_on": "a source id or a list of them",
              "aliases": "a list of names", "covers": "a list of claim ids", "qualifiers": "a mapping of key: value"}
 
 

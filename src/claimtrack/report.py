@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from claimtrack.conflicts import Conflict, TopicStatus, find_conflicts, topic_status
 from claimtrack.dataset import Dataset, load_folder
 from claimtrack.errors import ExitCode, Problem
+
+if TYPE_CHECKING:
+    from claimtrack.consensus import Consensus
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,13 @@ class Report:
         """Every file the analysis depends on: the YAML files and the sources' text copies."""
         texts = [source.text for source in self.dataset.sources.values() if source.text is not None]
         return [*self.dataset.files, *texts]
+
+    @cached_property
+    def consensus(self) -> Consensus:
+        """What the independent evidence supports, and the sources' reliability (worked out when first asked)."""
+        from claimtrack.consensus import find_consensus
+
+        return find_consensus(self.dataset)
 
     def status(self, topic_key: str) -> TopicStatus:
         return topic_status(self.dataset.topics[topic_key], self.conflicts)

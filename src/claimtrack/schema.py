@@ -72,6 +72,8 @@ def json_schemas() -> dict[str, dict[str, Any]]:
         "url": {"type": "string"},
         "type": {"enum": list(get_args(SourceType))},
         "text": {"type": "string"},
+        "based_on": {"anyOf": [_SLUG, {"type": "array", "items": _SLUG}],
+                     "description": "Sources this document copies its figures from (their ids)."},
         "note": {"type": "string"},
     }, ["title"], "The document.")
     source_file = {

@@ -1,4 +1,4 @@
-"""Values stage: value text -> Interval (DESIGN.md §2).
+"""Values stage: value text -> Interval (docs/format.md, what a value means).
 
 "more than 1,400 km" -> (1400, +inf) km; "about a quarter" -> [22.5, 27.5] %; "April 2023" -> the days of
 that month (as ordinal day numbers). Every function raises ValueSyntaxError with a readable message.

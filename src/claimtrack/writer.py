@@ -1,24 +1,46 @@
-"""Writing files safely: atomic replacement (temporary file, fsync, rename) and create-only writes."""
+"""Writing files safely: atomic replacement (temporary file, fsync, rename) of a file or a whole folder,
+create-only writes, and the checks a command's output target passes before any work is done."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from claimtrack.errors import ClaimtrackError
 
 
 def write_output(path: Path, content: str) -> None:
     """Write a command's output file atomically; a target that cannot be written is a ClaimtrackError."""
-    from claimtrack.errors import ClaimtrackError
-
-    if path.is_dir():
-        raise ClaimtrackError(f"cannot write {path}: it is a folder; give a file name")
-    if not path.parent.is_dir():
-        raise ClaimtrackError(f"cannot write {path}: no folder {path.parent}")
+    check_file(path)
     try:
-        write_atomic(path, content)
+        with replaced_file(path) as temporary:
+            temporary.write_text(content, encoding="utf-8", errors="surrogateescape", newline="")
     except OSError as error:
         raise ClaimtrackError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def check_file(output: Path) -> Path:
+    """`output` as a file an export may write (its folder exists, it is no folder); else ClaimtrackError."""
+    check_parent(output)
+    if output.is_dir():
+        raise ClaimtrackError(f"cannot write {output}: it is a folder; give a file name with -o")
+    return output
+
+
+def check_parent(output: Path) -> None:
+    """The folder `output` goes into exists and may be written; else ClaimtrackError."""
+    parent = output.parent
+    if not parent.is_dir():
+        what = "is not a folder" if parent.exists() else "does not exist"
+        raise ClaimtrackError(f"cannot write {output}: {parent} {what}")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ClaimtrackError(f"cannot write {output}: the folder {parent} is not writable")
+
+
 
 
 def create_new(path: Path, content: str) -> bool:
@@ -43,22 +65,79 @@ def write_atomic(path: Path, content: str) -> None:
             handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(handle.name, path.stat().st_mode & 0o7777)
-        else:  # a new file gets the mode any new file gets here (the temporary file is private)
-            os.chmod(handle.name, 0o666 & ~_umask())
+        _settle(Path(handle.name), path)
         os.replace(handle.name, path)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise
-    directory = os.open(path.parent, os.O_RDONLY)
+    _sync_folder(path.parent)
+
+
+@contextmanager
+def replaced_file(path: Path) -> Iterator[Path]:
+    """A temporary file beside `path` to write; it replaces `path` when the block ends without an error and is
+    removed when it ends with one."""
+    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(descriptor)
+    temporary = Path(name)
     try:
-        os.fsync(directory)  # make the rename itself durable
+        yield temporary
+        _settle(temporary, path)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _sync_folder(path.parent)
+
+
+@contextmanager
+def replaced_folder(path: Path) -> Iterator[Path]:
+    """A temporary folder beside `path` to fill; it takes the place of `path` (and of an earlier export there)
+    when the block ends without an error, and is removed when it ends with one."""
+    temporary = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"))
+    try:
+        yield temporary
+        _settle(temporary, path)
+        for child in temporary.iterdir():
+            _fsync(child)
+        if path.exists():
+            old = temporary.with_name(temporary.name[:-len(".tmp")] + ".old")
+            os.replace(path, old)  # two renames: the target is briefly absent, but never half-written
+            try:
+                os.replace(temporary, path)
+            except BaseException:
+                os.replace(old, path)
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(temporary, path)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    _sync_folder(path.parent)
+
+
+def _settle(temporary: Path, path: Path) -> None:
+    """Give the finished temporary the permissions the target would have had (mkstemp makes it private)."""
+    if path.exists():
+        mode = path.stat().st_mode & 0o7777
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = (0o777 if temporary.is_dir() else 0o666) & ~umask
+    os.chmod(temporary, mode)
+    if temporary.is_file():
+        _fsync(temporary)
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
     finally:
-        os.close(directory)
+        os.close(descriptor)
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)  # reading the umask means setting it: put it straight back
-    os.umask(mask)
-    return mask
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable."""
+    _fsync(folder)

@@ -35,6 +35,11 @@ class ListFormat(str, Enum):
     json = "json"
 
 
+class ConsensusFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
 class CheckFormat(str, Enum):
     text = "text"
     json = "json"
@@ -45,6 +50,7 @@ class CheckFormat(str, Enum):
 ConflictsRenderer = Callable[["Report", "list[Conflict]", "Console"], None]
 ShowRenderer = Callable[["Report", "Topic", "Console"], None]
 ReportRenderer = Callable[["Report", "Console"], None]
+ConsensusRenderer = Callable[["Report", "list[Topic]", "Console"], None]
 
 
 def conflicts_renderers() -> dict[ConflictsFormat, ConflictsRenderer]:
@@ -70,6 +76,12 @@ def sources_renderers() -> dict[ListFormat, ReportRenderer]:
     from claimtrack.render import json, table
 
     return {ListFormat.table: table.sources, ListFormat.json: json.sources}
+
+
+def consensus_renderers() -> dict[ConsensusFormat, ConsensusRenderer]:
+    from claimtrack.render import json, table
+
+    return {ConsensusFormat.table: table.consensus, ConsensusFormat.json: json.consensus}
 
 
 def check_renderers() -> dict[CheckFormat, ReportRenderer]:

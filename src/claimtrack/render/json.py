@@ -1,4 +1,4 @@
-"""JSON renderer: the public, stable keys of DESIGN.md §3 (built by hand; more keys may be added)."""
+"""JSON renderer: the public, stable keys of docs/format.md, the JSON (built by hand; more keys may be added)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from rich.console import Console
 
 from claimtrack.conflicts import Conflict, value_order
+from claimtrack.consensus import Candidate, Verdict
 from claimtrack.dataset import Claim, Topic
 from claimtrack.render.text import STREAMED, json_text, write_json, write_text
 from claimtrack.report import Report
@@ -73,13 +74,50 @@ def topic_object(report: Report, topic: Topic, claims: tuple[Claim, ...] | None 
     }
 
 
+def _candidate(candidate: Candidate, topic: Topic) -> dict[str, Any]:
+    span = candidate.interval
+    return {"low": _end(span.low, topic) if span else None, "high": _end(span.high, topic) if span else None,
+            "low_open": span.low_open if span else False, "high_open": span.high_open if span else False}
+
+
+def verdict_object(verdict: Verdict) -> dict[str, Any]:
+    """One scope's consensus (docs/consensus.md keys first)."""
+    scope, topic = verdict.scope, verdict.scope.topic
+    ends = _candidate(verdict.best, topic) if verdict.best else {"low": None, "high": None, "low_open": False,
+                                                                   "high_open": False}
+    return {
+        "topic": topic.key, "kind": topic.kind, "unit": topic.unit, "as_of": scope.as_of,
+        "value": verdict.representative.value if verdict.representative else None,
+        **ends,
+        "support": verdict.support,
+        "agree": list(verdict.agree), "disagree": list(verdict.disagree),
+        "confidence": round(verdict.confidence, 4),
+        "title": topic.title, "qualifiers": dict(scope.qualifiers), "claims": len(scope.claims),
+        "origins": verdict.origins, "lone": verdict.lone, "tie": verdict.best is None,
+        "representative": verdict.representative.id if verdict.representative else None,
+        "alternatives": [{**_candidate(c, topic), "claims": [claim.id for claim in c.claims],
+                          "value": min(c.claims, key=lambda claim: claim.id).value} for c in verdict.tied],
+    }
+
+
+def consensus(report: Report, topics: list[Topic], console: Console) -> None:
+    found = report.consensus
+    wanted = [verdict for topic in topics for verdict in found.by_topic.get(topic.key, ())] if topics else list(
+        found.verdicts)
+    sources_rows = [{"id": r.id, "claims": r.claims, "agreeing": r.agreeing, "reliability": r.reliability,
+                     "compared": r.compared} for r in found.sources.values()]
+    write_json(console, {"consensus": STREAMED, "sources": sources_rows, "iterations": found.iterations,
+                         "schema_version": SCHEMA_VERSION}, (verdict_object(v) for v in wanted))
+
+
 def conflicts(report: Report, chosen: list[Conflict], console: Console) -> None:
     write_json(console, {"conflicts": STREAMED, "schema_version": SCHEMA_VERSION},
                (topic_object(report, c.topic, c.claims) for c in chosen))
 
 
 def show(report: Report, topic: Topic, console: Console) -> None:
-    _emit(topic_object(report, topic), console)
+    verdicts = report.consensus.by_topic.get(topic.key, ())
+    _emit({**topic_object(report, topic), "consensus": [verdict_object(v) for v in verdicts]}, console)
 
 
 def topics(report: Report, console: Console) -> None:
@@ -93,8 +131,11 @@ def sources(report: Report, console: Console) -> None:
     counts: dict[str, int] = {}
     for claim in report.dataset.claims:
         counts[claim.source] = counts.get(claim.source, 0) + 1
+    records = report.consensus.sources
     rows = [{"id": s.id, "title": s.title, "publisher": s.publisher, "published": s.published, "url": s.url,
-             "claims": counts.get(s.id, 0), "type": s.type, "author": list(s.author), "path": str(s.path)}
+             "claims": counts.get(s.id, 0), "type": s.type, "author": list(s.author), "path": str(s.path),
+             "based_on": list(s.based_on), "reliability": records[s.id].reliability,
+             "compared": records[s.id].compared, "agreeing": records[s.id].agreeing}
             for s in report.dataset.sources.values()]
     _emit({"sources": rows}, console)
 

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from claimtrack.conflicts import Conflict, value_order
+from claimtrack.consensus import Verdict
 from claimtrack.dataset import Claim, Topic
 from claimtrack.render import text
 from claimtrack.render.text import write_text
@@ -128,6 +129,74 @@ def show(report: Report, topic: Topic, console: Console) -> None:
             console.print(f"  {pair.first.id} ✗ {pair.second.id}: {text.severity(pair.severity, topic)}{note}")
     if topic.resolution is not None:
         console.print(_resolution_line(topic, conflict))
+    for verdict in report.consensus.by_topic.get(topic.key, ()):
+        console.print(consensus_line(verdict))
+
+
+def consensus_line(verdict: Verdict) -> Text:
+    """'Consensus (as of 2022): 1,344 km → [1,343.5, 1,344.5] km — 2 of 3 independent origins, 87% confident'."""
+    scope, topic = verdict.scope, verdict.scope.topic
+    where = ", ".join(part for part in (f"as of {scope.as_of}" if scope.as_of else "",
+                                        ", ".join(f"{k}={v}" for k, v in scope.qualifiers)) if part)
+    line = Text(f"Consensus{f' ({where})' if where else ''}: ", style="bold")
+    if verdict.lone:
+        line.append(f"{verdict.scope.claims[0].value} — a lone claim, nothing to weigh it against", style="")
+        return line
+    if verdict.best is None or verdict.representative is None:
+        values = " vs ".join(sorted({min(c.claims, key=lambda x: x.id).value for c in verdict.tied}))
+        line.append(f"a tie: {values} — the evidence is evenly split", style="yellow")
+        return line
+    line.append(verdict.representative.value, style="bold green")
+    if verdict.best.interval is not None and topic.kind in ("quantity", "date"):
+        line.append(f" → {text.interval_text(verdict.best.interval, topic)}", style="dim")
+    line.append(f" — {verdict.support} of {verdict.origins} independent origin{'s' if verdict.origins != 1 else ''}, "
+                f"{text.confidence(verdict.confidence)} confident", style="")
+    return line
+
+
+def consensus(report: Report, topics: list[Topic], console: Console) -> None:
+    """Two lines per scope that has more than one claim (every scope of the topics asked for): the topic and
+    what the evidence supports, then how strongly and what stands against it. Keys are never cut."""
+    found = report.consensus
+    verdicts = ([v for topic in topics for v in found.by_topic.get(topic.key, ())] if topics
+                else [v for v in found.verdicts if not v.lone])
+    if not verdicts:
+        console.print("No topic has more than one claim yet: nothing to weigh." if not topics else "No claims.")
+    for verdict in verdicts:
+        console.print(_consensus_entry(verdict), soft_wrap=False)
+    lone = 0 if topics else sum(1 for v in found.verdicts if v.lone)
+    if lone:
+        console.print(Text(f"{lone:,} topic scope{'s' if lone != 1 else ''} with a single claim not shown "
+                           "(name a topic, or use --format json).", style="dim"))
+
+
+def _consensus_entry(verdict: Verdict) -> Text:
+    scope, topic = verdict.scope, verdict.scope.topic
+    entry = Text(topic.key, style="bold")
+    where = ", ".join(part for part in (f"as of {scope.as_of}" if scope.as_of else "",
+                                        ", ".join(f"{k}={v}" for k, v in scope.qualifiers)) if part)
+    if where:
+        entry.append(f" ({where})", style="dim")
+    entry.append("  ")
+    if verdict.best is None or verdict.representative is None:
+        tied = " vs ".join(sorted({min(c.claims, key=lambda x: x.id).value for c in verdict.tied}))
+        entry.append(f"TIE: {tied}", style="bold yellow")
+    else:
+        entry.append(verdict.representative.value, style="bold green")
+        if verdict.best.interval is not None and topic.kind in ("quantity", "date"):
+            entry.append(f"  {text.interval_text(verdict.best.interval, topic)}", style="dim")
+    origins = f"{verdict.origins} independent origin{'s' if verdict.origins != 1 else ''}"
+    details = (f"\n  support {verdict.support} of {origins}" if verdict.best else f"\n  evenly split between {origins}")
+    if verdict.lone:
+        details = "\n  a lone claim: nothing to weigh it against; its source's reliability"
+    entry.append(details + f" · {text.confidence(verdict.confidence)} confident")
+    if verdict.best is not None and not verdict.lone and verdict.confidence < 0.5:
+        entry.append(" (weak: rests on the sources' track records)", style="yellow")
+    against = sorted({claim.value for claim in scope.claims if claim.id in set(verdict.disagree)})
+    if against:
+        entry.append(" · against: ")
+        entry.append("; ".join(against), style="red")
+    return entry
 
 
 def _bounds(claims: tuple[Claim, ...]) -> tuple[float, float] | None:
@@ -202,16 +271,23 @@ def sources(report: Report, console: Console) -> None:
         counts[claim.source] = counts.get(claim.source, 0) + 1
         if claim.id in open_ids:
             conflicted[claim.source] = conflicted.get(claim.source, 0) + 1
+    records = report.consensus.sources
     table = Table(title="Sources", title_justify="left", expand=True)
-    table.add_column("Source", ratio=2)
+    widest = max((len(source_id) for source_id in report.dataset.sources), default=6)
+    table.add_column("Source", ratio=2, min_width=min(widest, 40))  # an id is typed: it is not cut
     table.add_column("Publisher", ratio=1)
-    for column in ("Published", "Claims", "In conflict"):
+    for column in ("Published", "Claims", "In conflict", "Reliability"):
         table.add_column(column, justify="right" if column != "Published" else "left", no_wrap=True)
     for source in report.dataset.sources.values():
         name = Text.assemble((source.id, "bold"), "\n", (source.title, "dim"))
+        record = records[source.id]
+        agrees = f"\n{record.agreeing} of {record.compared} agree" if record.compared else ""
         table.add_row(name, source.publisher or "", source.published or "", str(counts.get(source.id, 0)),
-                      str(conflicted.get(source.id, 0)))
+                      str(conflicted.get(source.id, 0)), Text(f"{record.reliability:.2f}{agrees}"))
     console.print(table)
+    console.print(Text("Reliability: the source's learned accuracy, from how often the consensus agrees with its "
+                       "claims where other claims could contradict them (see `claimtrack consensus`).",
+                       style="dim"))
 
 
 def check(report: Report, console: Console) -> None:

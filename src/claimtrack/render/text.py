@@ -127,6 +127,13 @@ def interval_text(span: Interval, topic: Topic) -> str:
     return text
 
 
+def confidence(probability: float) -> str:
+    """0.48 -> '48%'; never '100%' for a probability below one (0.998 -> '>99%')."""
+    if 0.995 <= probability < 1:
+        return ">99%"
+    return f"{probability:.0%}"
+
+
 def severity(value: float, topic: Topic) -> str:
     """A share as a percent; days for date topics."""
     if topic.kind == "date":

@@ -1,0 +1,93 @@
+"""Export stage, CSV: one UTF-8 CSV file per table (a header row, then the rows) and a Frictionless Tabular
+Data Package (`datapackage.json`) that names every column with its type, and every table's keys.
+
+NULL is an empty field; booleans are `true`/`false`; array columns hold JSON text.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from claimtrack.export import Exported, ExportOptions
+from claimtrack.export.tables import TABLES, ColumnType, Row, Table, build_rows
+from claimtrack.export.target import Target
+from claimtrack.writer import replaced_folder
+
+if TYPE_CHECKING:
+    from claimtrack.report import Report
+
+PACKAGE = "datapackage.json"
+FIELD_TYPES: dict[ColumnType, str] = {"string": "string", "number": "number", "integer": "integer",
+                                      "boolean": "boolean", "date": "date", "array": "array", "any": "any"}
+
+
+def write(report: Report, target: Target, options: ExportOptions) -> Exported:
+    """The data set as a folder of CSV files with its datapackage.json."""
+    import orjson
+
+    assert target.path is not None, "a CSV export is a folder"
+    rows = build_rows(report)
+    with replaced_folder(target.path) as folder:
+        for table in TABLES:
+            _write_table(folder / f"{table.name}.csv", table, rows[table.name])
+        (folder / PACKAGE).write_bytes(orjson.dumps(datapackage(), option=orjson.OPT_INDENT_2) + b"\n")
+    return Exported((target.path,), len(rows["claims"]), "claim")
+
+
+def looks_exported(folder: Path) -> bool:
+    """Is `folder` an earlier CSV export (its data package and CSV files, nothing else) that may be replaced?"""
+    names = {path.name for path in folder.iterdir()}
+    return PACKAGE in names and names <= {PACKAGE, *(f"{table.name}.csv" for table in TABLES)}
+
+
+def _write_table(path: Path, table: Table, rows: list[Row]) -> None:
+    flags = [i for i, column in enumerate(table.columns) if column.type == "boolean"]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(table.names)
+        if not flags:
+            writer.writerows(rows)
+            return
+        for row in rows:
+            cells = list(row)
+            for i in flags:
+                cells[i] = "true" if cells[i] else "false"
+            writer.writerow(cells)
+
+
+def datapackage() -> dict[str, Any]:
+    """The Frictionless Tabular Data Package that describes the CSV files."""
+    return {
+        "profile": "tabular-data-package",
+        "name": "claimtrack",
+        "title": "claimtrack: claims and where sources disagree",
+        "description": "Every claim of the data set, its sources and topics, and the pairs of claims that "
+                       "disagree, exported by `claimtrack export --format csv`.",
+        "resources": [_resource(table) for table in TABLES],
+    }
+
+
+def _resource(table: Table) -> dict[str, Any]:
+    schema: dict[str, Any] = {"fields": [_field(column.name, column.type, column.description, column.required)
+                                         for column in table.columns],
+                              "missingValues": [""]}
+    if table.primary_key:
+        schema["primaryKey"] = list(table.primary_key)
+    if table.foreign_keys:
+        schema["foreignKeys"] = [{"fields": [key.column], "reference": {"resource": key.table, "fields": [key.other]}}
+                                 for key in table.foreign_keys]
+    return {"profile": "tabular-data-resource", "name": table.name, "path": f"{table.name}.csv",
+            "title": table.name, "description": table.description, "format": "csv", "mediatype": "text/csv",
+            "encoding": "utf-8", "schema": schema}
+
+
+def _field(name: str, kind: ColumnType, description: str, required: bool) -> dict[str, Any]:
+    field: dict[str, Any] = {"name": name, "type": FIELD_TYPES[kind], "description": description}
+    if kind == "boolean":
+        field["trueValues"] = ["true"]
+        field["falseValues"] = ["false"]
+    if required:
+        field["constraints"] = {"required": True}
+    return field
