@@ -258,3 +258,22 @@ def test_based_on_is_checked(make_claims: ClaimsFactory) -> None:
     result = CliRunner().invoke(app, ["check", "--dir", str(make_claims(files=files))])
     assert result.exit_code == 1
     assert "unknown-source" in result.stdout and "reuters-2024" in result.stdout
+
+
+def test_add_source_records_based_on_and_refuses_an_unknown_one(make_claims: ClaimsFactory) -> None:
+    folder = make_claims(files=_folder(make_claims, ("a", _claim("border-length", "1,344 km"))))
+    runner = CliRunner()
+    done = runner.invoke(app, ["add-source", "--dir", str(folder), "--id", "b", "--title", "Copy", "--based-on", "a"])
+    assert done.exit_code == 0, done.output
+    assert load_folder(folder).sources["b"].based_on == ("a",)
+    refused = runner.invoke(app, ["add-source", "--dir", str(folder), "--id", "c", "--title", "Copy",
+                                  "--based-on", "aa"])
+    assert refused.exit_code == 2 and not (folder / "c.yaml").exists()
+
+
+def test_a_documents_own_figure_and_one_it_reports_are_two_witnesses(make_claims: ClaimsFactory) -> None:
+    folder = make_claims(files=_folder(make_claims,
+                                       ("a", _claim("tajik-share", "more than a quarter", attributed_to="Rahmon")),
+                                       ("a", _claim("tajik-share", "46%"))))
+    verdict = _only(find_consensus(load_folder(folder)), "tajik-share")
+    assert verdict.origins == 2

@@ -131,7 +131,7 @@ def add_source(folder: Path, fields: Mapping[str, Any], file: Path | None = None
         if file.exists():
             raise ClaimtrackError(f"{display_path(file)} exists already; nothing was written")
         ordered = {key: fields.get(key) for key in ("id", "title", "publisher", "author", "published", "url", "type",
-                                                     "text", "note")}
+                                                     "text", "based_on", "note")}
         document = RoundTrip("source: {}\nclaims: []\n")
         document.data["source"] = new_mapping(ordered)
         after = _commit(folder, file, document.dump(), before, create=True)

@@ -434,6 +434,8 @@ def add_source(
     source_type: Annotated[Optional[str], typer.Option("--type", help="news, analysis, policy-brief, official, "  # noqa: UP045
                                                        "academic, dataset or other.")] = None,
     text: Annotated[Optional[str], typer.Option("--text", help="Local copy, relative to the new file.")] = None,  # noqa: UP045
+    based_on: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--based-on", metavar="SOURCE-ID", help="A source this one copies its figures from (repeatable).")] = None,
     file: Annotated[Optional[Path], typer.Option("--file", help="Where to create it.")] = None,  # noqa: UP045
     claims_dir: ClaimsDir = None,
 ) -> None:
@@ -442,7 +444,7 @@ def add_source(
 
     authors: str | list[str] | None = author[0] if author and len(author) == 1 else (author or None)
     fields = {"id": source_id, "title": title, "publisher": publisher, "author": authors, "published": published,
-              "url": url, "type": source_type, "text": text}
+              "url": url, "type": source_type, "text": text, "based_on": list(based_on) if based_on else None}
     edited = _apply_edit(lambda folder: create(folder, fields, file), claims_dir)
     _stdout().print(f"created {edited.path}", highlight=False)
 

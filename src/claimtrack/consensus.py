@@ -116,55 +116,43 @@ def _fixed_point(source_ids: list[str], informative: list[_Prepared]) -> tuple[d
     """Sources' accuracies and claims' probabilities, recomputed from each other until they settle.
 
     Scopes with one claim are left out: a lone claim's probability is its source's accuracy, so it would
-    only pull that accuracy towards itself. The loop is flat (claims as parallel lists of numbers): it runs
-    some tens of times over every claim that has company."""
+    only pull that accuracy towards itself. Each round is a handful of array operations over every claim
+    that has company and every candidate (numpy: a round over 100,000 claims takes milliseconds, where the
+    same loop in Python took 90 ms and ran 90 times)."""
+    if not informative:
+        return dict.fromkeys(source_ids, PRIOR_ACCURACY), 0
+    import numpy as np
+
     number = {source_id: n for n, source_id in enumerate(source_ids)}
-    source = [number[c.source] for p in informative for c in p.scope.claims]
-    share = [x for p in informative for x in p.share]
-    spans: list[tuple[int, int, int]] = []  # per scope: its claims' offset, count, candidates
-    first: list[int] = []
-    last: list[int] = []
-    offset = 0
-    for p in informative:
-        spans.append((offset, len(p.share), p.candidates))
-        first.extend(p.first)
-        last.extend(p.last)
-        offset += len(p.share)
-    accuracy = [PRIOR_ACCURACY] * len(source_ids)
-    exp, log = math.exp, math.log
+    source = np.array([number[c.source] for p in informative for c in p.scope.claims], dtype=np.int64)
+    share = np.array([x for p in informative for x in p.share], dtype=np.float64)
+    sizes = np.array([p.candidates for p in informative], dtype=np.int64)  # candidates per scope
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)  # each scope's first candidate
+    offsets = np.repeat(starts, [len(p.share) for p in informative])
+    first = offsets + np.array([k for p in informative for k in p.first], dtype=np.int64)
+    last = offsets + np.array([k for p in informative for k in p.last], dtype=np.int64)
+    unclaimed = np.maximum(0, N_FALSE + 1 - sizes)  # values no claim gives, each with no vote
+    total = int(sizes.sum())
+    counts = np.bincount(source, minlength=len(source_ids)).astype(np.float64)
+    accuracy = np.full(len(source_ids), PRIOR_ACCURACY)
     iterations = 0
     for iterations in range(1, MAX_ITERATIONS + 1):  # noqa: B007 — the count is reported
-        odds = [log(N_FALSE * a / (1 - a)) for a in accuracy]
-        sums = [0.0] * len(source_ids)
-        counts = [0] * len(source_ids)
-        for start, size, candidates in spans:
-            diff = [0.0] * (candidates + 1)
-            for i in range(start, start + size):
-                vote = odds[source[i]] * share[i]
-                diff[first[i]] += vote
-                diff[last[i] + 1] -= vote
-            votes, running = [], 0.0
-            for k in range(candidates):
-                running += diff[k]
-                votes.append(running)
-            top = max(votes)
-            weights = [exp(v - top) for v in votes]
-            total = sum(weights) + max(0, N_FALSE + 1 - candidates) * exp(-top)
-            prefix, running = [0.0], 0.0
-            for w in weights:
-                running += w / total
-                prefix.append(running)
-            for i in range(start, start + size):
-                s = source[i]
-                sums[s] += prefix[last[i] + 1] - prefix[first[i]]
-                counts[s] += 1
-        updated = [_clamp((sums[s] + PRIOR_WEIGHT * PRIOR_ACCURACY) / (counts[s] + PRIOR_WEIGHT))
-                   for s in range(len(source_ids))]
-        change = max((abs(a - b) for a, b in zip(updated, accuracy, strict=True)), default=0.0)
+        vote = np.log(N_FALSE * accuracy / (1 - accuracy))[source] * share
+        # a claim votes for its run of candidates first..last: a difference array, summed up
+        votes = np.cumsum(np.bincount(first, vote, total + 1) - np.bincount(last + 1, vote, total + 1))[:total]
+        top = np.maximum.reduceat(votes, starts)
+        weights = np.exp(votes - np.repeat(top, sizes))
+        normal = np.add.reduceat(weights, starts) + unclaimed * np.exp(-top)
+        probability = weights / np.repeat(normal, sizes)
+        running = np.concatenate(([0.0], np.cumsum(probability)))
+        right = running[last + 1] - running[first]  # each claim: the truth lies where it says
+        sums = np.bincount(source, right, len(source_ids))
+        updated = np.clip((sums + PRIOR_WEIGHT * PRIOR_ACCURACY) / (counts + PRIOR_WEIGHT), 0.01, 0.99)
+        change = float(np.abs(updated - accuracy).max())
         accuracy = updated
         if change < CONVERGED:
             break
-    return dict(zip(source_ids, accuracy, strict=True)), iterations
+    return dict(zip(source_ids, accuracy.tolist(), strict=True)), iterations
 
 
 def _clamp(accuracy: float) -> float:
@@ -276,6 +264,9 @@ class _Prepared:
 
     def verdict(self, accuracy: dict[str, float]) -> Verdict:
         claims = self.scope.claims
+        if len(claims) == 1:  # its probability is its source's accuracy: e^v / (e^v + n) with e^v = n·A/(1−A)
+            lone = Candidate(claims, self.regions[0], accuracy[claims[0].source])
+            return Verdict(self.scope, lone, claims[0], (), 1, 1, (claims[0].id,), ())
         votes = self.votes(accuracy)
         probabilities = self.probabilities(votes)
         top = max(votes)
@@ -304,6 +295,8 @@ def _width(claim: Claim) -> float:
 
 def _prepare(scope: Scope, based_on: dict[str, frozenset[str]]) -> _Prepared:
     claims = scope.claims
+    if len(claims) == 1:  # most scopes of a large folder: one candidate, one origin
+        return _Prepared(scope, [0], [0], [claims[0].interval], [1.0], [0])
     if scope.topic.kind == "text":
         cluster = _text_clusters(scope)
         first = last = cluster
