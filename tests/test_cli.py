@@ -40,7 +40,7 @@ BORDER = {
 }
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> Any:
+def run(*args: str, env: dict[str, str | None] | None = None) -> Any:
     return runner.invoke(app, list(args), env=env)
 
 
@@ -168,7 +168,7 @@ def test_markdown_and_github_formats(make_claims: ClaimsFactory) -> None:
 
 def test_no_color_leaves_no_escape_codes(make_claims: ClaimsFactory) -> None:
     folder = make_claims(files=BORDER)
-    result = run("conflicts", "--dir", str(folder), env={"NO_COLOR": "1", "FORCE_COLOR": ""})
+    result = run("conflicts", "--dir", str(folder), env={"NO_COLOR": "1", "FORCE_COLOR": None})
     assert "\x1b[" not in result.stdout
     assert "UNRESOLVED" in result.stdout
 
