@@ -59,7 +59,10 @@ def source(source_id: str, *claims: str, title: str = "A document") -> str:
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Tests (and the commands they start) keep their cache apart from the user's."""
+    """Tests (and the commands they start) keep their cache apart from the user's, and do not inherit the
+    settings of the shell that runs them (a CLAIMTRACK_NO_CACHE=1 left over from a session changes results)."""
     import os
 
+    for name in ("CLAIMTRACK_NO_CACHE", "CLAIMTRACK_NO_FORK", "CLAIMTRACK_DIR"):
+        os.environ.pop(name, None)
     os.environ["CLAIMTRACK_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))

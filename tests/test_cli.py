@@ -209,3 +209,11 @@ def test_installed_console_script_smoke(make_claims: ClaimsFactory) -> None:
     done = subprocess.run([str(script), "check"], capture_output=True, text=True, check=False,
                           env={**os.environ, "CLAIMTRACK_DIR": str(folder)})
     assert done.returncode == 1 and "Traceback" not in done.stderr
+
+
+def test_a_usage_error_is_one_line_and_never_markup(tmp_path: Path) -> None:
+    folder = tmp_path / ("a-long-folder-name-" * 6 + "[/bold]")
+    result = run("conflicts", "--dir", str(folder))
+    assert result.exit_code == 2
+    lines = [line for line in result.stderr.splitlines() if line]
+    assert lines == [f"error: claims folder not found: {folder}"]

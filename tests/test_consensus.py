@@ -277,3 +277,14 @@ def test_a_documents_own_figure_and_one_it_reports_are_two_witnesses(make_claims
                                        ("a", _claim("tajik-share", "46%"))))
     verdict = _only(find_consensus(load_folder(folder)), "tajik-share")
     assert verdict.origins == 2
+
+
+def test_a_sentence_repeated_word_for_word_is_one_witness(make_claims: ClaimsFactory) -> None:
+    line = "The border is 1,344 km long."  # seven words once the figure is split: long enough to be a copy
+    folder = make_claims(files=_folder(make_claims, ("a", _claim("border-length", "1,344 km", quote=line)),
+                                       ("b", _claim("border-length", "1,344 km", quote=line.upper())),
+                                       ("c", _claim("border-length", "1,374 km", quote="1,374 km")),
+                                       ("d", _claim("border-length", "1,374 km", quote="a 1,374 km border"))))
+    verdict = _only(find_consensus(load_folder(folder)), "border-length")
+    assert verdict.origins == 3
+    assert verdict.representative is not None and verdict.representative.value == "1,374 km"

@@ -60,10 +60,13 @@ def _stderr() -> Console:
 
 
 def _fail(error: ClaimtrackError) -> NoReturn:
+    from rich.text import Text
+
     console = _stderr()
-    console.print(f"[bold red]error:[/] {error.message}", highlight=False)
+    # one line however long (a log reader greps for it), and the message is text, never rich markup
+    console.print(Text.assemble(("error:", "bold red"), " ", error.message), highlight=False, soft_wrap=True)
     if error.suggestions:
-        console.print(f"did you mean: {', '.join(error.suggestions)}?", highlight=False)
+        console.print(Text(f"did you mean: {', '.join(error.suggestions)}?"), highlight=False, soft_wrap=True)
     raise typer.Exit(ExitCode.USAGE)
 
 
