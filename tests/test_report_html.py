@@ -76,7 +76,7 @@ def test_plot_draws_open_ends_as_arrows_narrow_values_as_dots_ticks_in_units(mak
     assert 'class="open"' in border  # … from an open end at 1,400
     assert re.search(r'<text [^>]*>1,400 km</text>', border)  # tick labels in the topic's unit
     dates = _section(page, "event-date")
-    assert "Sep 2023" in dates or "2023" in dates  # a time axis
+    assert re.search(r'<text [^>]*>(Apr|May|Jun|Jul|Aug|Sep) 2023</text>', dates)  # a time axis, in months
     assert re.search(r'<circle class="bar"', dates)  # 12 September 2023 is one day: a dot at this scale
 
 
@@ -119,6 +119,7 @@ def test_data_is_escaped_and_only_web_links_are_links(make_claims: ClaimsFactory
     assert not any((attrs.get("href") or "").startswith("javascript:") for _, attrs in parsed.tags)
     assert "&lt;img src=x onerror=alert(1)&gt; &amp; &quot;quoted&quot;" in page
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    assert "unsafe-inline" not in page  # only the page's own style and script, by their hashes
 
 
 def test_no_resource_is_loaded_from_anywhere(make_claims: ClaimsFactory) -> None:
@@ -139,6 +140,77 @@ def test_a_large_data_set_says_what_it_left_out(make_claims: ClaimsFactory, monk
     assert len(re.findall(r"<figure class=\"plot\">", page)) == 2  # every topic in conflict keeps its plot
 
 
+@pytest.mark.parametrize(("start", "end", "unit"), [(0, 11.2, None), (0, 1.2, "km"), (-3, 3, "%"), (1e6, 2.6e6, "USD"),
+                                                    (1343.2, 1490, "km"), (0.001, 0.0023, None)])
+def test_every_tick_label_says_its_own_value(start: float, end: float, unit: str | None) -> None:
+    from claimtrack.render.plot import _number_ticks
+
+    ticks = _number_ticks(start, end, unit)
+    assert len(ticks) >= 3
+    for value, label in ticks:
+        number = label.replace("−", "-").replace(",", "").replace("%", "").split()[0]
+        scale = {"mn": 1e6, "bn": 1e9, "tn": 1e12}.get(label.split()[1] if len(label.split()) > 1 else "", 1)
+        assert float(number) * scale == pytest.approx(value), label
+
+
+def _bar_positions(page: str, key: str) -> dict[str, tuple[float, float]]:
+    """Each row's label -> (left, right) of its bar or dot, in percent of the width."""
+    found = {}
+    for row in re.findall(r'<g class="row [a-z]+">(.*?)</g>', _section(page, key)):
+        label = re.search(r"<text [^>]*>(.*?)</text>", row).group(1)  # type: ignore[union-attr]
+        bar = re.search(r'<rect class="bar" x="([\d.]+)%" width="([\d.]+)%"', row)
+        dot = re.search(r'<circle class="bar" cx="([\d.]+)%"', row)
+        if bar:
+            found[label] = (float(bar.group(1)), float(bar.group(1)) + float(bar.group(2)))
+        elif dot:
+            found[label] = (float(dot.group(1)), float(dot.group(1)))
+    return found
+
+
+def _tick_scale(page: str, key: str) -> tuple[float, float]:
+    """(percent per unit, percent at zero) from two tick marks of a plain-number axis."""
+    marks = re.findall(r'<g class="tick"><line x1="([\d.]+)%".*?>([^<]+)</text></g>', _section(page, key))
+    ticks = [(float(x), float(label.replace(",", "").split()[0])) for x, label in marks]
+    (x1, v1), (x2, v2) = ticks[0], ticks[-1]
+    per_unit = (x2 - x1) / (v2 - v1)
+    return per_unit, x1 - v1 * per_unit
+
+
+def test_bars_sit_where_the_axis_says(make_claims: ClaimsFactory) -> None:
+    files = {"a.yaml": source("a", "{topic: refugees, value: '1,000 to 2,000', quote: q}",
+                              "{topic: refugees, value: '5,000', quote: q2}"),
+             "b.yaml": source("b", "{topic: refugees, value: 'about 8,000', quote: q}")}
+    page = html.page(analyze(make_claims(files=files)))
+    per_unit, zero = _tick_scale(page, "refugees")
+    bars = _bar_positions(page, "refugees")
+    expected = {"1,000 to 2,000": (500, 2500), "5,000": (4500, 5500), "about 8,000": (7200, 8800)}
+    for value, (low, high) in expected.items():
+        left, right = next(span for label, span in bars.items() if value in label)
+        assert left == pytest.approx(zero + low * per_unit, abs=0.02)
+        assert right == pytest.approx(zero + high * per_unit, abs=0.02)
+
+
+@pytest.mark.parametrize("values", [("9999", "9990"), ("0800", "5000"), ("2023-09-01", "before 2020")])
+def test_date_axes_hold_at_the_ends_of_the_calendar(make_claims: ClaimsFactory, values: tuple[str, str]) -> None:
+    files = {f"{sid}.yaml": source(sid, f"{{topic: event-date, value: '{value}', quote: q}}")
+             for sid, value in zip("ab", values, strict=True)}
+    page = html.page(analyze(make_claims(files=files)))
+    ticks = re.findall(r'<g class="tick"><line x1="([\d.]+)%"', _section(page, "event-date"))
+    assert ticks and all(0 <= float(x) <= 100 for x in ticks)
+
+
+def test_many_values_keep_the_conflicting_extremes_on_the_plot(make_claims: ClaimsFactory) -> None:
+    from claimtrack.render import plot
+
+    claims = [f"{{topic: border-length, value: '{100 + n} km', quote: q{n}}}" for n in range(plot.MAX_ROWS + 20)]
+    claims.append("{topic: border-length, value: '5,000 km', quote: far}")
+    page = html.page(analyze(make_claims(files={"a.yaml": source("a", claims[0]), "b.yaml": source("b", *claims[1:])})))
+    border = _section(page, "border-length")
+    assert "5,000 km" in re.sub(r"<title>.*?</title>", "", border)  # drawn, not only counted
+    assert f"{plot.MAX_ROWS} of {plot.MAX_ROWS + 21} values" in border
+    assert "21 more values not drawn" in border
+
+
 def test_report_command_writes_the_file_and_says_so(make_claims: ClaimsFactory, tmp_path: Path) -> None:
     folder = make_claims(files=BORDER)
     target = tmp_path / "out.html"
@@ -146,7 +218,9 @@ def test_report_command_writes_the_file_and_says_so(make_claims: ClaimsFactory, 
     assert result.exit_code == 0, result.output
     assert f"wrote {target}" in result.stdout
     assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    assert target.stat().st_mode & 0o044 == 0o044 or os.umask(0o022) & 0o044  # an ordinary file, not private
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # an ordinary new file, not a private temporary
 
 
 def test_report_to_standard_output(make_claims: ClaimsFactory) -> None:
@@ -220,9 +294,13 @@ def test_filters_hide_topics_by_status_and_by_words(browser, shipped_page: Path)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(shipped_page.as_uri())
     assert page.is_visible(".controls")  # hidden until the script runs: without it the page shows everything
-    page.fill("#q", "1,374")
+    page.fill("#q", "border 1,374")  # every word, anywhere in the topic's section
     page.locator("#topic-tajik-share-of-afghan-population").wait_for(state="hidden")
     assert page.is_visible("#topic-border-length")
+    assert page.eval_on_selector_all("table.index tbody tr:not([hidden])", "rows => rows.length") == 1
+    assert not page.is_visible("#no-conflict")  # none of its topics matches
+    page.fill("#q", "Tajikistan-Afghanistan")  # a hyphen finds the title's en dash
+    page.locator("#topic-border-length").wait_for(state="visible")
     page.fill("#q", "")
     page.uncheck(".controls input[value=disputed]")
     page.locator("#topic-border-length").wait_for(state="hidden")

@@ -325,8 +325,11 @@ def report(
         write_output(Path(output), html)
     except ClaimtrackError as error:
         _fail(error)
-    in_conflict = sum(1 for conflict in analysis.conflicts.values() if conflict.status != "resolved")
-    _stdout().print(f"wrote {output}: {len(analysis.dataset.claims):,} claims, {in_conflict:,} topics in conflict",
+    from claimtrack.render.text import plural
+
+    resolved = sum(1 for conflict in analysis.conflicts.values() if conflict.status == "resolved")
+    _stdout().print(f"wrote {output}: {plural(len(analysis.dataset.claims), 'claim')}, "
+                    f"{plural(len(analysis.conflicts), 'topic')} in conflict ({resolved:,} of them resolved)",
                     highlight=False, markup=False)
 
 

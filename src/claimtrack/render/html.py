@@ -41,22 +41,30 @@ def _page(report: Report, title: str | None) -> Iterator[str]:
     yield (f"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
            f"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-           f"style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n"
+           f"style-src '{_digest(_CSS)}'; script-src '{_digest(_SCRIPT)}'\">\n"
            f"<meta name=\"generator\" content=\"claimtrack {__version__}\">\n"
            f"<title>{escape(heading)}</title>\n<style>{_CSS}</style>\n</head>\n"
            f"<body class=\"{'long' if len(conflicts) > LONG_PAGE else 'short'}\">\n"
            f"<header class=\"page\"><h1>{escape(heading)}</h1></header>\n<main>\n")
     yield _summary(report, conflicts)
     yield _CONTROLS
-    listed = 0
+    listed = 0  # claim entries so far; -1 once a topic was left unlisted: the most severe topics come first
     for conflict in conflicts:
         section, count = _conflict_section(report, conflict, listed)
-        listed += count
+        listed = -1 if count < 0 or listed < 0 else listed + count
         yield section
     yield _quiet_topics(report)
     yield (f"</main>\n<footer><p>Made by claimtrack {escape(__version__)} from "
            f"<code>{escape(str(dataset.folder))}</code>. Every quote is the source's own words; every value is "
            f"read as an interval (see docs/format.md).</p></footer>\n<script>{_SCRIPT}</script>\n</body>\n</html>\n")
+
+
+def _digest(inline: str) -> str:
+    """The CSP source that allows exactly this inline style or script, and nothing else."""
+    import base64
+    import hashlib
+
+    return "sha256-" + base64.b64encode(hashlib.sha256(inline.encode()).digest()).decode()
 
 
 def _name(folder: Path) -> str:
@@ -82,7 +90,7 @@ def _summary(report: Report, conflicts: list[Conflict]) -> str:
     cells = "".join(f"<div><dt>{escape(name)}</dt><dd>{value:,}</dd></div>" for name, value in counts)
     statuses = "".join(f"<li>{_badge(status)} <strong>{count:,}</strong></li>" for status, count in by_status.items())
     problems = len(report.errors)
-    warning = (f"<p class=\"warning\" role=\"note\">⚠ {problems:,} problem{'s' if problems != 1 else ''} in the "
+    warning = (f"<p class=\"warning\" role=\"note\">⚠ {text.plural(problems, 'problem')} in the "
                "claim files: claims in broken files are missing here. Run <code>claimtrack check</code>.</p>"
                if problems else "")
     rows = "".join(_index_row(c) for c in conflicts)
@@ -98,7 +106,8 @@ def _summary(report: Report, conflicts: list[Conflict]) -> str:
 
 def _index_row(conflict: Conflict) -> str:
     topic = conflict.topic
-    return (f"<tr data-status=\"{conflict.status}\"><td>{_badge(conflict.status)}</td>"
+    return (f"<tr data-status=\"{conflict.status}\" data-topic=\"topic-{escape(topic.key)}\"><td>"
+            f"{_badge(conflict.status)}</td>"
             f"<td><a href=\"#topic-{escape(topic.key)}\">{escape(topic.title)}</a> "
             f"<code>{escape(topic.key)}</code></td>"
             f"<td class=\"num\">{escape(text.severity(conflict.severity, topic))}</td>"
@@ -113,7 +122,7 @@ def _badge(status: str) -> str:
 # --------------------------------------------------------------------------- one topic in conflict
 
 def _conflict_section(report: Report, conflict: Conflict, listed: int) -> tuple[str, int]:
-    """The section of one topic in conflict, and how many claim entries it listed."""
+    """The section of one topic in conflict, and how many claim entries it listed (-1: none, over budget)."""
     topic = conflict.topic
     claims = report.dataset.by_topic.get(topic.key, ())
     groups = text.value_groups(claims)
@@ -122,20 +131,21 @@ def _conflict_section(report: Report, conflict: Conflict, listed: int) -> tuple[
     unit = f" in {topic.unit}" if topic.unit else ""
     meta = (f"<code>{escape(topic.key)}</code> · {escape(topic.kind)}{escape(unit)} · severity "
             f"{escape(text.severity(conflict.severity, topic))} · {len(conflict.claim_ids):,} of "
-            f"{len(claims):,} claim{'s' if len(claims) != 1 else ''} in conflict")
+            f"{text.plural(len(claims), 'claim')} in conflict")
     parts = [(f"<section class=\"topic\" id=\"topic-{escape(topic.key)}\" data-status=\"{conflict.status}\" "
              f"aria-labelledby=\"h-{escape(topic.key)}\">"),
              f"<h2 id=\"h-{escape(topic.key)}\">{_badge(conflict.status)} {escape(topic.title)}</h2>",
              f"<p class=\"meta\">{meta}</p>",
-             range_plot(topic, groups, conflict.claim_ids, preferred),
+             range_plot(topic, groups, conflict.claim_ids, preferred, _preferred_claims(topic, claims)),
              _resolution(topic, conflict),
              _consensus(report, topic)]
     count = 0
-    if listed + len(claims) <= LIST_BUDGET:
+    if listed >= 0 and listed + len(claims) <= LIST_BUDGET:
         listing = "".join(_group(report, topic, group, conflict, internal) for group in groups)
         parts.append(f"<div class=\"groups\">{listing}</div>")
         count = len(claims)
     else:
+        count = -1
         parts.append(f"<p class=\"omitted\" role=\"note\">The {len(claims):,} claims of this topic are not listed: "
                      f"this page lists at most {LIST_BUDGET:,} claims, the most severe topics first. "
                      f"<code>claimtrack show {escape(topic.key)}</code> lists them.</p>")
@@ -154,9 +164,24 @@ def _preferred(topic: Topic) -> Interval | None:
     return interval
 
 
-def _group(report: Report, topic: Topic, group: list[Claim], conflict: Conflict, internal: set[str]) -> str:
+def _preferred_claims(topic: Topic, claims: tuple[Claim, ...]) -> frozenset[str]:
+    """Boolean and text topics: the claims that give the preferred answer (marked ★ on the plot)."""
+    if topic.resolution is None or not topic.resolution.preferred or topic.kind not in ("boolean", "text"):
+        return frozenset()
+    try:
+        interval, key, _ = interpret_value(topic.resolution.preferred, topic)
+    except ValueSyntaxError:
+        return frozenset()
+    if topic.kind == "boolean":
+        return frozenset(c.id for c in claims if c.interval == interval)
+    from rapidfuzz import fuzz
+
+    return frozenset(c.id for c in claims if fuzz.ratio(c.text_key or "", key or "") >= topic.similarity)
+
+
+def _group(report: Report, topic: Topic, group: list[Claim], conflict: Conflict | None, internal: set[str]) -> str:
     values = sorted({claim.value for claim in group})
-    conflicting = any(claim.id in conflict.claim_ids for claim in group)
+    conflicting = conflict is not None and any(claim.id in conflict.claim_ids for claim in group)
     means = "" if topic.kind == "text" else (
         f" <span class=\"means\">means {escape(text.interval(group[0], topic))}</span>")
     mark = ("<span class=\"mark conflict\">✗ in conflict</span>" if conflicting
@@ -228,19 +253,18 @@ def _consensus(report: Report, topic: Topic) -> str:
     lines = []
     for verdict in report.consensus.by_topic.get(topic.key, ()):
         scope = verdict.scope
-        where = f" (as of {escape(scope.as_of)})" if scope.as_of else ""
-        if scope.qualifiers:
-            where += " (" + escape(", ".join(f"{k}={v}" for k, v in scope.qualifiers)) + ")"
-        origins = f"{verdict.origins} independent origin{'s' if verdict.origins != 1 else ''}"
+        where = f" ({escape(text.scope_label(scope))})" if text.scope_label(scope) else ""
+        origins = text.plural(verdict.origins, "independent origin")
         if verdict.lone:
             body = f"{escape(scope.claims[0].value)} — a lone claim, nothing to weigh it against"
         elif verdict.best is None or verdict.representative is None:
-            tied = " vs ".join(sorted({min(c.claims, key=lambda x: x.id).value for c in verdict.tied}))
-            body = f"<strong>a tie</strong>: {escape(tied)} — the evidence of {origins} is evenly split"
+            body = (f"<strong>a tie</strong>: {escape(text.tied_values(verdict))} — the evidence of {origins} is "
+                    "evenly split")
         else:
             means = ("" if verdict.best.interval is None or topic.kind not in ("quantity", "date") else
                      f" <span class=\"means\">means {escape(text.interval_text(verdict.best.interval, topic))}</span>")
-            against = sorted({c.value for c in scope.claims if c.id in set(verdict.disagree)})
+            disagree = set(verdict.disagree)
+            against = sorted({c.value for c in scope.claims if c.id in disagree})
             body = (f"<strong>{escape(verdict.representative.value)}</strong>{means} — support {verdict.support} "
                     f"of {origins}, {escape(text.confidence(verdict.confidence))} confident"
                     + (f"; against: {escape('; '.join(against))}" if against else "")
@@ -258,7 +282,7 @@ def _quiet_topics(report: Report) -> str:
     if not quiet:
         return ""
     head = (f"<section id=\"no-conflict\" aria-labelledby=\"nc-h\"><h2 id=\"nc-h\">{_badge('ok')} "
-            f"{len(quiet):,} topic{'s' if len(quiet) != 1 else ''} without conflict</h2>")
+            f"{text.plural(len(quiet), 'topic')} without conflict</h2>")
     if len(quiet) > QUIET_TOPIC_LIMIT:
         return (f"{head}<p class=\"omitted\" role=\"note\">Left out of this page: {len(quiet):,} topics is more than "
                 f"it can hold. <code>claimtrack topics</code> lists them.</p></section>\n")
@@ -274,27 +298,22 @@ def _quiet_topics(report: Report) -> str:
 def _quiet_topic(report: Report, topic: Topic, with_claims: bool) -> str:
     claims = report.dataset.by_topic.get(topic.key, ())
     label = (f"{escape(topic.title)} <code>{escape(topic.key)}</code> "
-             f"<span class=\"count\">{len(claims):,} claim{'s' if len(claims) != 1 else ''}</span>")
+             f"<span class=\"count\">{text.plural(len(claims), 'claim')}</span>")
     if not with_claims or not claims:
         return f"<li id=\"topic-{escape(topic.key)}\" data-status=\"ok\">{label}</li>"
-    listed = "".join(f"<div class=\"group\"><h3 class=\"value\"><span class=\"v\">"
-                     f"{escape(' · '.join(sorted({c.value for c in group})))}</span></h3>"
-                     f"{''.join(_claim(report, topic, c, None, set()) for c in group)}</div>"
-                     for group in text.value_groups(claims))
+    listed = "".join(_group(report, topic, group, None, set()) for group in text.value_groups(claims))
     return (f"<li id=\"topic-{escape(topic.key)}\" data-status=\"ok\"><details><summary>{label}</summary>"
             f"{listed}</details></li>")
 
 
-_CONTROLS = """<div class="controls" hidden>
-<label>Find <input type="search" id="q" placeholder="topic, source, quote…" autocomplete="off"></label>
-<fieldset><legend>Show</legend>
-<label><input type="checkbox" value="unresolved" checked> ✗ Unresolved</label>
-<label><input type="checkbox" value="disputed" checked> ◆ Disputed</label>
-<label><input type="checkbox" value="resolved" checked> ✓ Resolved</label>
-<label><input type="checkbox" value="ok" checked> ● No conflict</label>
-</fieldset><output id="shown" aria-live="polite"></output></div>
-"""
+_CONTROLS = ("<div class=\"controls\" hidden>\n<label>Find <input type=\"search\" id=\"q\" "
+             "placeholder=\"topic, source, quote…\" autocomplete=\"off\"></label>\n<fieldset><legend>Show</legend>\n"
+             + "".join(f"<label><input type=\"checkbox\" value=\"{status}\" checked> {STATUS_MARK[status]} "
+                       f"{STATUS_WORD[status]}</label>\n" for status in STATUS_WORD)
+             + "</fieldset><output id=\"shown\" aria-live=\"polite\"></output></div>\n")
 
+# Without it the page shows everything; with it, the controls appear. A topic is shown when its status is
+# ticked and its text holds every word searched for (dashes alike); the index follows the sections.
 _SCRIPT = """(function () {
   var controls = document.querySelector('.controls');
   if (!controls) return;
@@ -302,29 +321,40 @@ _SCRIPT = """(function () {
   var search = document.getElementById('q'), shown = document.getElementById('shown');
   var boxes = Array.prototype.slice.call(controls.querySelectorAll('input[type=checkbox]'));
   var items = Array.prototype.slice.call(document.querySelectorAll('section.topic, ul.quiet > li'));
+  var quiet = document.getElementById('no-conflict');
+  var dashes = /[\u2010-\u2015\u2212]/g;
   var texts = new Map();
   function textOf(item) {
-    if (!texts.has(item)) texts.set(item, item.textContent.toLowerCase());
+    if (!texts.has(item)) texts.set(item, item.textContent.toLowerCase().replace(dashes, '-'));
     return texts.get(item);
   }
   var timer = null;
   function apply() {
-    var term = search.value.trim().toLowerCase();
+    var words = search.value.toLowerCase().replace(dashes, '-').split(/\\s+/).filter(Boolean);
     var wanted = {};
     boxes.forEach(function (box) { wanted[box.value] = box.checked; });
-    var count = 0;
+    var count = 0, quietShown = 0;
     items.forEach(function (item) {
-      var visible = wanted[item.dataset.status] && (!term || textOf(item).indexOf(term) >= 0);
+      var text = words.length ? textOf(item) : '';
+      var visible = wanted[item.dataset.status] && words.every(function (w) { return text.indexOf(w) >= 0; });
       item.hidden = !visible;
-      if (visible) count++;
+      if (visible) { count++; if (item.tagName === 'LI') quietShown++; }
     });
+    if (quiet) quiet.hidden = quietShown === 0;
     document.querySelectorAll('table.index tbody tr').forEach(function (row) {
-      row.hidden = !wanted[row.dataset.status];
+      var target = document.getElementById(row.dataset.topic);
+      row.hidden = !target || target.hidden;
     });
     shown.textContent = count + ' of ' + items.length + ' topics shown';
   }
   search.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(apply, 120); });
   boxes.forEach(function (box) { box.addEventListener('change', apply); });
+  var folded = [];  // a printed page shows every claim: open the folds, and close them again after
+  window.addEventListener('beforeprint', function () {
+    folded = Array.prototype.slice.call(document.querySelectorAll('details:not([open])'));
+    folded.forEach(function (d) { d.open = true; });
+  });
+  window.addEventListener('afterprint', function () { folded.forEach(function (d) { d.open = false; }); });
 })();"""
 
 _CSS = """
@@ -332,7 +362,7 @@ _CSS = """
   --unresolved: #b3261e; --disputed: #8a5300; --resolved: #1d6b35; --ok: #5b5b66; --agree: #3b5b9a; }
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; }
-body { margin: 0; color: var(--ink); background: var(--paper); line-height: 1.5;
+body { margin: 0; color: var(--ink); background: var(--paper);
   font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
 header.page, main, footer { max-width: 72rem; margin: 0 auto; padding: 0 1.25rem; }
 header.page h1 { font-size: 1.6rem; margin: 1.5rem 0 .5rem; overflow-wrap: anywhere; }
@@ -342,7 +372,7 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fo
   overflow-wrap: anywhere; }
 a { color: #1a4f9c; }
 section { margin: 1.75rem 0; }
-section.topic, article.claim, ul.quiet > li { scroll-margin-top: 6rem; }  /* clear of the sticky filter bar */
+section.topic, article.claim, ul.quiet > li, #no-conflict { scroll-margin-top: 6rem; }  /* below the sticky bar */
 section.topic, #no-conflict { border-top: 3px solid var(--rule); padding-top: 1rem; }
 /* a long page lays out only the sections near the screen (17 s -> 2 s to open 3,800 sections) */
 body.long section.topic { content-visibility: auto; contain-intrinsic-size: auto 900px; }
@@ -427,18 +457,18 @@ footer { margin: 2rem auto; font-size: .85rem; border-top: 1px solid var(--rule)
   table.index td { display: block; border: 0; padding: 0; }
   table.index td:nth-child(2) { grid-column: 1 / -1; grid-row: 2; }
   table.index td:last-child { display: none; }
+  .controls { position: static; }  /* on a phone the bar would cover a third of the screen */
+  section.topic, article.claim, ul.quiet > li, #no-conflict { scroll-margin-top: .5rem; }
 }
 @media print {
-  .controls, script { display: none !important; }
+  .controls { display: none !important; }
   body.long section.topic { content-visibility: visible; }
   body { font-size: 11pt; }
   header.page, main, footer { max-width: none; padding: 0; }
-  section.topic { break-before: auto; }
   figure.plot, article.claim, .resolution, h2, h3 { break-inside: avoid; }
   h2, h3 { break-after: avoid; }
   a { color: inherit; }
   .cite a[href]::after { content: " <" attr(href) ">"; font-size: .8em; overflow-wrap: anywhere; }
-  details > *:not(summary) { display: block; }
   .group, .badge, .omitted, .warning { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 """

@@ -136,20 +136,18 @@ def show(report: Report, topic: Topic, console: Console) -> None:
 def consensus_line(verdict: Verdict) -> Text:
     """'Consensus (as of 2022): 1,344 km → [1,343.5, 1,344.5] km — 2 of 3 independent origins, 87% confident'."""
     scope, topic = verdict.scope, verdict.scope.topic
-    where = ", ".join(part for part in (f"as of {scope.as_of}" if scope.as_of else "",
-                                        ", ".join(f"{k}={v}" for k, v in scope.qualifiers)) if part)
+    where = text.scope_label(scope)
     line = Text(f"Consensus{f' ({where})' if where else ''}: ", style="bold")
     if verdict.lone:
         line.append(f"{verdict.scope.claims[0].value} — a lone claim, nothing to weigh it against", style="")
         return line
     if verdict.best is None or verdict.representative is None:
-        values = " vs ".join(sorted({min(c.claims, key=lambda x: x.id).value for c in verdict.tied}))
-        line.append(f"a tie: {values} — the evidence is evenly split", style="yellow")
+        line.append(f"a tie: {text.tied_values(verdict)} — the evidence is evenly split", style="yellow")
         return line
     line.append(verdict.representative.value, style="bold green")
     if verdict.best.interval is not None and topic.kind in ("quantity", "date"):
         line.append(f" → {text.interval_text(verdict.best.interval, topic)}", style="dim")
-    line.append(f" — {verdict.support} of {verdict.origins} independent origin{'s' if verdict.origins != 1 else ''}, "
+    line.append(f" — {verdict.support} of {text.plural(verdict.origins, 'independent origin')}, "
                 f"{text.confidence(verdict.confidence)} confident", style="")
     return line
 
@@ -173,26 +171,25 @@ def consensus(report: Report, topics: list[Topic], console: Console) -> None:
 def _consensus_entry(verdict: Verdict) -> Text:
     scope, topic = verdict.scope, verdict.scope.topic
     entry = Text(topic.key, style="bold")
-    where = ", ".join(part for part in (f"as of {scope.as_of}" if scope.as_of else "",
-                                        ", ".join(f"{k}={v}" for k, v in scope.qualifiers)) if part)
+    where = text.scope_label(scope)
     if where:
         entry.append(f" ({where})", style="dim")
     entry.append("  ")
     if verdict.best is None or verdict.representative is None:
-        tied = " vs ".join(sorted({min(c.claims, key=lambda x: x.id).value for c in verdict.tied}))
-        entry.append(f"TIE: {tied}", style="bold yellow")
+        entry.append(f"TIE: {text.tied_values(verdict)}", style="bold yellow")
     else:
         entry.append(verdict.representative.value, style="bold green")
         if verdict.best.interval is not None and topic.kind in ("quantity", "date"):
             entry.append(f"  {text.interval_text(verdict.best.interval, topic)}", style="dim")
-    origins = f"{verdict.origins} independent origin{'s' if verdict.origins != 1 else ''}"
+    origins = text.plural(verdict.origins, "independent origin")
     details = (f"\n  support {verdict.support} of {origins}" if verdict.best else f"\n  evenly split between {origins}")
     if verdict.lone:
         details = "\n  a lone claim: nothing to weigh it against; its source's reliability"
     entry.append(details + f" · {text.confidence(verdict.confidence)} confident")
     if verdict.best is not None and not verdict.lone and verdict.confidence < 0.5:
         entry.append(" (weak: rests on the sources' track records)", style="yellow")
-    against = sorted({claim.value for claim in scope.claims if claim.id in set(verdict.disagree)})
+    disagree = set(verdict.disagree)
+    against = sorted({claim.value for claim in scope.claims if claim.id in disagree})
     if against:
         entry.append(" · against: ")
         entry.append("; ".join(against), style="red")

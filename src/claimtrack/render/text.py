@@ -13,6 +13,8 @@ from claimtrack.values import Interval, format_day
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from claimtrack.consensus import Scope, Verdict
+
 
 def json_text(data: object) -> str:
     """Indented JSON (two spaces, non-ASCII kept) for every machine format; orjson writes it in C, where
@@ -125,6 +127,23 @@ def interval_text(span: Interval, topic: Topic) -> str:
     if topic.kind == "quantity" and topic.unit:
         text += f" {topic.unit}"
     return text
+
+
+def plural(count: int, noun: str) -> str:
+    """1 -> '1 claim', 3 -> '3 claims' (with thousands separators)."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def scope_label(scope: Scope) -> str:
+    """What sets a consensus scope apart: 'as of 2022, measure=official', or '' for a whole topic."""
+    parts = [f"as of {scope.as_of}"] if scope.as_of else []
+    parts.extend(f"{key}={value}" for key, value in scope.qualifiers)
+    return ", ".join(parts)
+
+
+def tied_values(verdict: Verdict) -> str:
+    """The answers a tie is between: '1,344 km vs 1,374 km'."""
+    return " vs ".join(sorted({min(c.claims, key=lambda claim: claim.id).value for c in verdict.tied}))
 
 
 def confidence(probability: float) -> str:
