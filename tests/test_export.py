@@ -387,10 +387,11 @@ def test_the_statement_is_the_quote_around_its_figure_shortened() -> None:
     quote = ("Tajikistan and Afghanistan, which are separated by a long and porous frontier, share a rugged "
              "1,374-kilometer-long border that runs through the Pamir mountains and along the Panj river")
     shown = statement(quote, "1,374 km")
-    assert len(shown) <= SHORT and "1,374-kilometer-long" in shown
+    assert len(shown) < SHORT and "1,374-kilometer-long" in shown  # Google: under 75 characters
     assert shown.startswith("…") and shown.endswith("…")
     assert statement("  short   quote ", "5") == "short quote"
-    assert len(statement("x" * 200, "1")) <= SHORT
+    assert len(statement("x" * 200, "1")) < SHORT and statement("x" * 200, "1").endswith("…")  # one long word
+    assert statement("a\x07bell and a\x00nul", "1") == "a bell and a nul"  # control characters are spaces
 
 
 # --------------------------------------------------------------------------- atomic writes and errors
@@ -488,6 +489,95 @@ def test_a_csv_export_never_replaces_a_folder_of_other_files(make_claims: Claims
     assert [path.name for path in precious.iterdir()] == ["thesis.txt"]
 
 
+def test_a_csv_export_never_replaces_another_packages_folder(make_claims: ClaimsFactory, tmp_path: Path) -> None:
+    folder = make_claims(files={"a.yaml": source("a", 'topic: border-length\nvalue: "1,344 km"\nquote: q')})
+    theirs = tmp_path / "mydata"
+    theirs.mkdir()
+    (theirs / "datapackage.json").write_text('{"name": "my-own-package"}', encoding="utf-8")
+    (theirs / "sources.csv").write_text("id,title\n1,precious\n", encoding="utf-8")
+    result = run("export", "-f", "csv", "-o", str(theirs), "--dir", str(folder))
+    assert result.exit_code == 2 and "holds other files" in result.stderr
+    assert (theirs / "sources.csv").read_text(encoding="utf-8") == "id,title\n1,precious\n"
+    link = tmp_path / "linked"
+    link.symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    result = run("export", "-f", "csv", "-o", str(link), "--dir", str(folder))
+    assert result.exit_code == 2 and "symlink" in result.stderr and link.is_symlink()
+
+
+def test_an_output_symlink_is_followed_and_a_fifo_refused(make_claims: ClaimsFactory, tmp_path: Path) -> None:
+    folder = make_claims(files={"a.yaml": source("a", 'topic: border-length\nvalue: "1,344 km"\nquote: q')})
+    real = tmp_path / "real.jsonl"
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(real)
+    assert run("export", "-f", "jsonl", "-o", str(link), "--dir", str(folder)).exit_code == 0
+    assert link.is_symlink() and real.read_text(encoding="utf-8").startswith('{"id":"a/border-length"')
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for fmt in ("jsonl", "sqlite"):
+        result = run("export", "-f", fmt, "-o", str(fifo), "--dir", str(folder))
+        assert result.exit_code == 2 and "not a regular file" in result.stderr
+    assert fifo.is_fifo()
+    done = run("report", "-o", str(fifo), "--dir", str(folder))
+    assert done.exit_code == 2 and fifo.is_fifo()
+
+
+def test_a_file_name_that_is_not_utf8_is_exported(make_claims: ClaimsFactory, tmp_path: Path) -> None:
+    folder = make_claims(files={"a.yaml": source("a", 'topic: border-length\nvalue: "1,344 km"\nquote: q')})
+    odd = os.fsdecode(bytes(folder) + b"/b\xffname.yaml")
+    Path(odd).write_text(source("b", 'topic: border-length\nvalue: "1,374 km"\nquote: q'), encoding="utf-8")
+    for fmt, output in (("jsonl", "-"), ("sqlite", str(tmp_path / "x.db")), ("csv", str(tmp_path / "csv"))):
+        result = run("export", "-f", fmt, "-o", output, "--dir", str(folder))
+        assert result.exit_code == 0, (fmt, result.output)
+    lines = run("export", "-f", "jsonl", "--dir", str(folder)).stdout.splitlines()
+    assert any(json.loads(line)["path"].endswith("b\\xffname.yaml") for line in lines)  # the byte, shown
+    assert run("conflicts", "-f", "json", "--dir", str(folder)).exit_code == 0
+
+
+def test_one_claim_id_from_two_files_keeps_the_valid_source(make_claims: ClaimsFactory, tmp_path: Path) -> None:
+    folder = make_claims(files={  # e.yaml's header is broken: its claim falls back to source id "e" too
+        "x.yaml": source("e", 'topic: border-length\nvalue: "1,344 km"\nquote: q'),
+        "e.yaml": 'source: {titel: T}\nclaims:\n  - {topic: border-length, value: "1,500 km", quote: q}\n'})
+    target = tmp_path / "x.db"
+    assert run("export", "-f", "sqlite", "-o", str(target), "--dir", str(folder)).exit_code == 0
+    with sqlite3.connect(target) as connection:
+        assert connection.execute("SELECT value FROM claims").fetchall() == [("1,344 km",)]
+        assert connection.execute("SELECT count(*) FROM conflict_pairs WHERE a = b").fetchone() == (0,)
+    connection.close()
+
+
+_STALLED_EXPORT = """
+import sys, time
+from claimtrack import cli
+from claimtrack.export import jsonl
+def stall(report, target, options):
+    with target.stream() as emit:
+        emit(b"partial\\n")
+        time.sleep(60)
+jsonl.write = stall
+sys.argv = ["claimtrack", "export", "-f", "jsonl", "-o", sys.argv[1]]
+cli.main()
+"""
+
+
+def test_sigterm_leaves_no_temporary_file(make_claims: ClaimsFactory, tmp_path: Path) -> None:
+    import signal
+    import time
+
+    folder = make_claims(files={"a.yaml": source("a", 'topic: border-length\nvalue: "1,344 km"\nquote: q')})
+    out = tmp_path / "out" / "claims.jsonl"
+    out.parent.mkdir()
+    child = subprocess.Popen([sys.executable, "-c", _STALLED_EXPORT, str(out)],
+                             env={**os.environ, "CLAIMTRACK_DIR": str(folder)})
+    deadline = time.monotonic() + 30
+    while not list(out.parent.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(out.parent.iterdir()), "the export never began"
+    child.send_signal(signal.SIGTERM)
+    assert child.wait(timeout=30) == 128 + signal.SIGTERM
+    assert list(out.parent.iterdir()) == []  # neither a temporary nor a half-written file
+
+
 @pytest.mark.parametrize(("fmt", "output", "message"), [
     ("sqlite", "missing/claims.db", "missing does not exist"),
     ("sqlite", "afile/claims.db", "afile is not a folder"),
@@ -496,6 +586,7 @@ def test_a_csv_export_never_replaces_a_folder_of_other_files(make_claims: Claims
     ("jsonl", "missing/claims.jsonl", "missing does not exist"),
     ("sqlite", "-", "not standard output"),
     ("csv", "-", "not standard output"),
+    ("csv", ".", "the working folder"),
 ])
 def test_an_unwritable_target_is_one_error_line_and_exit_2(fmt: str, output: str, message: str,
                                                             make_claims: ClaimsFactory, tmp_path: Path,

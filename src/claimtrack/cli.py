@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from claimtrack.dataset import Topic
     from claimtrack.report import Report
 
+
 class ResolutionStatus(str, Enum):
     explained = "explained"
     accepted = "accepted"
@@ -551,6 +552,11 @@ def main() -> None:
     # One short run builds a few million objects, none of them in reference cycles; the collector's passes
     # over them cost a third of a cold run at 100,000 claims, and they all live until the process exits.
     gc.disable()
+    # SIGTERM (a CI job cancelled, `timeout`, `docker stop`) unwinds like ^C: every write in progress removes
+    # its temporary file on the way out, where the default action would leave it behind.
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminated)
     code: int | str | None
     try:
         app()
@@ -565,6 +571,10 @@ def main() -> None:
                          "please report this with the command you ran\n")
         code = ExitCode.USAGE
     _exit_at_once(code)
+
+
+def _terminated(signum: int, frame: object) -> NoReturn:
+    raise SystemExit(128 + signum)
 
 
 def _exit_at_once(code: int | str | None) -> NoReturn:

@@ -55,6 +55,11 @@ class Conflict:
         return frozenset(claim_id for pair in self.pairs for claim_id in pair.ids)
 
     @cached_property
+    def internal_ids(self) -> frozenset[str]:
+        """The claims that conflict with a claim of their own source (the document contradicts itself)."""
+        return frozenset(claim_id for pair in self.pairs if pair.internal for claim_id in pair.ids)
+
+    @cached_property
     def severity(self) -> float:
         return max(pair.severity for pair in self.pairs)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -15,20 +15,26 @@ from claimtrack.errors import ClaimtrackError
 
 def write_output(path: Path, content: str) -> None:
     """Write a command's output file atomically; a target that cannot be written is a ClaimtrackError."""
-    check_file(path)
+    target = check_file(path)
     try:
-        with replaced_file(path) as temporary:
+        with replaced_file(target) as temporary:
             temporary.write_text(content, encoding="utf-8", errors="surrogateescape", newline="")
     except OSError as error:
         raise ClaimtrackError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 def check_file(output: Path) -> Path:
-    """`output` as a file an export may write (its folder exists, it is no folder); else ClaimtrackError."""
-    check_parent(output)
-    if output.is_dir():
+    """The file to replace for `output`: its folder exists and may be written, and it is a regular file or
+    nothing yet. A symlink is followed (the file it names is replaced, the link stays); a folder, a device,
+    a pipe or a socket is refused, since a rename would put a file in its place. Else ClaimtrackError."""
+    target = output.resolve() if output.is_symlink() else output
+    check_parent(target)
+    if target.is_dir():
         raise ClaimtrackError(f"cannot write {output}: it is a folder; give a file name with -o")
-    return output
+    if target.exists() and not target.is_file():
+        raise ClaimtrackError(f"cannot write {output}: it is not a regular file (a device, a pipe or a socket); "
+                              "use -o - for standard output")
+    return target
 
 
 def check_parent(output: Path) -> None:
@@ -39,8 +45,6 @@ def check_parent(output: Path) -> None:
         raise ClaimtrackError(f"cannot write {output}: {parent} {what}")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise ClaimtrackError(f"cannot write {output}: the folder {parent} is not writable")
-
-
 
 
 def create_new(path: Path, content: str) -> bool:
@@ -57,27 +61,15 @@ def create_new(path: Path, content: str) -> bool:
 
 def write_atomic(path: Path, content: str) -> None:
     """Replace `path` with `content` so that it is always either the old or the new file, never half of one."""
-    # Opened outside a `with` so that the cleanup below knows its name; `with handle:` closes it.
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 — see above
-        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False, newline="")
-    try:
-        with handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        _settle(Path(handle.name), path)
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
-    _sync_folder(path.parent)
+    with replaced_file(path) as temporary:
+        temporary.write_text(content, encoding="utf-8", newline="")
 
 
 @contextmanager
 def replaced_file(path: Path) -> Iterator[Path]:
     """A temporary file beside `path` to write; it replaces `path` when the block ends without an error and is
     removed when it ends with one."""
-    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:40]}.", suffix=".tmp")
     os.close(descriptor)
     temporary = Path(name)
     try:
@@ -91,15 +83,18 @@ def replaced_file(path: Path) -> Iterator[Path]:
 
 
 @contextmanager
-def replaced_folder(path: Path) -> Iterator[Path]:
-    """A temporary folder beside `path` to fill; it takes the place of `path` (and of an earlier export there)
-    when the block ends without an error, and is removed when it ends with one."""
-    temporary = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"))
+def replaced_folder(path: Path, replaceable: Callable[[Path], bool]) -> Iterator[Path]:
+    """A temporary folder beside `path` to fill; it takes the place of `path` when the block ends without an
+    error, and is removed when it ends with one. What is at `path` is replaced only if `replaceable` still
+    says so at that moment (it was checked before the work began; files may have arrived since)."""
+    temporary = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name[:40]}.", suffix=".tmp"))
     try:
         yield temporary
         _settle(temporary, path)
         for child in temporary.iterdir():
             _fsync(child)
+        if path.exists() and (path.is_symlink() or not path.is_dir() or not replaceable(path)):
+            raise ClaimtrackError(f"cannot write {path}: it now holds other files; nothing was replaced")
         if path.exists():
             old = temporary.with_name(temporary.name[:-len(".tmp")] + ".old")
             os.replace(path, old)  # two renames: the target is briefly absent, but never half-written

@@ -84,7 +84,12 @@ def plan_export(fmt: ExportFormat, output: Path | None, options: ExportOptions) 
         from claimtrack.export.csv import looks_exported
 
         return check_folder(path, looks_exported)
-    return check_file(path)
+    target = check_file(path)
+    if fmt is ExportFormat.sqlite:  # its Datasette metadata goes beside it
+        from claimtrack.export.datasette import metadata_path
+
+        check_file(metadata_path(target))
+    return target
 
 
 def export_dataset(report: Report, fmt: ExportFormat, path: Path | None, options: ExportOptions,

@@ -15,6 +15,7 @@ ClaimReview, so each object can also be placed on its own page as it is.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -174,15 +175,16 @@ _NUMBER = re.compile(r"\d[\d,.]*")
 
 
 def statement(quote: str, value: str) -> str:
-    """The claim in the source's words, short (at most SHORT characters) and without a verdict: the quote, or
-    the stretch of it around the figure the value gives, with '…' where words are left out."""
-    words = quote.split()
+    """The claim in the source's words, short (under SHORT characters) and without a verdict: the quote, or
+    the stretch of it around the figure the value gives, with '…' where words are left out (control
+    characters become spaces)."""
+    words = "".join(" " if unicodedata.category(c) == "Cc" else c for c in quote).split()
     text = " ".join(words)
-    if len(text) <= SHORT:
+    if len(text) < SHORT:
         return text
     centre = _figure_word(words, value)
     first, last, length = centre, centre + 1, len(words[centre])
-    room = SHORT - 2  # two ellipses at most
+    room = SHORT - 3  # under SHORT, with two ellipses at most
     grew = True
     while grew:
         grew = False
@@ -194,8 +196,10 @@ def statement(quote: str, value: str) -> str:
             first -= 1
             length += 1 + len(words[first])
             grew = True
-    shown = " ".join(words[first:last])[:room]
-    return f"{'…' if first > 0 else ''}{shown}{'…' if last < len(words) else ''}"
+    shown = " ".join(words[first:last])
+    cut = len(shown) > room  # one word longer than the room: cut it, and say so
+    shown = shown[:room]
+    return f"{'…' if first > 0 else ''}{shown}{'…' if last < len(words) or cut else ''}"
 
 
 def _figure_word(words: list[str], value: str) -> int:

@@ -19,8 +19,7 @@ if TYPE_CHECKING:
     from claimtrack.report import Report
 
 PACKAGE = "datapackage.json"
-FIELD_TYPES: dict[ColumnType, str] = {"string": "string", "number": "number", "integer": "integer",
-                                      "boolean": "boolean", "date": "date", "array": "array", "any": "any"}
+PACKAGE_NAME = "claimtrack"  # how a folder that an earlier export wrote is told from one to leave alone
 
 
 def write(report: Report, target: Target, options: ExportOptions) -> Exported:
@@ -29,7 +28,7 @@ def write(report: Report, target: Target, options: ExportOptions) -> Exported:
 
     assert target.path is not None, "a CSV export is a folder"
     rows = build_rows(report)
-    with replaced_folder(target.path) as folder:
+    with replaced_folder(target.path, looks_exported) as folder:
         for table in TABLES:
             _write_table(folder / f"{table.name}.csv", table, rows[table.name])
         (folder / PACKAGE).write_bytes(orjson.dumps(datapackage(), option=orjson.OPT_INDENT_2) + b"\n")
@@ -37,9 +36,20 @@ def write(report: Report, target: Target, options: ExportOptions) -> Exported:
 
 
 def looks_exported(folder: Path) -> bool:
-    """Is `folder` an earlier CSV export (its data package and CSV files, nothing else) that may be replaced?"""
-    names = {path.name for path in folder.iterdir()}
-    return PACKAGE in names and names <= {PACKAGE, *(f"{table.name}.csv" for table in TABLES)}
+    """Is `folder` an earlier CSV export of claimtrack's (its data package, named claimtrack, and its CSV
+    files, all regular files, nothing else) that may be replaced as a whole?"""
+    import orjson
+
+    entries = list(folder.iterdir())
+    names = {path.name for path in entries}
+    if PACKAGE not in names or not names <= {PACKAGE, *(f"{table.name}.csv" for table in TABLES)}:
+        return False
+    if any(path.is_symlink() or not path.is_file() for path in entries):
+        return False
+    try:
+        return bool(orjson.loads((folder / PACKAGE).read_bytes()).get("name") == PACKAGE_NAME)
+    except (OSError, orjson.JSONDecodeError, AttributeError):
+        return False
 
 
 def _write_table(path: Path, table: Table, rows: list[Row]) -> None:
@@ -61,7 +71,7 @@ def datapackage() -> dict[str, Any]:
     """The Frictionless Tabular Data Package that describes the CSV files."""
     return {
         "profile": "tabular-data-package",
-        "name": "claimtrack",
+        "name": PACKAGE_NAME,
         "title": "claimtrack: claims and where sources disagree",
         "description": "Every claim of the data set, its sources and topics, and the pairs of claims that "
                        "disagree, exported by `claimtrack export --format csv`.",
@@ -84,7 +94,7 @@ def _resource(table: Table) -> dict[str, Any]:
 
 
 def _field(name: str, kind: ColumnType, description: str, required: bool) -> dict[str, Any]:
-    field: dict[str, Any] = {"name": name, "type": FIELD_TYPES[kind], "description": description}
+    field: dict[str, Any] = {"name": name, "type": kind, "description": description}  # Frictionless's names
     if kind == "boolean":
         field["trueValues"] = ["true"]
         field["falseValues"] = ["false"]

@@ -13,8 +13,10 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Literal
 
 from claimtrack.render.json import claim_object
+from claimtrack.render.text import shown_path
 
 if TYPE_CHECKING:
+    from claimtrack.dataset import Claim
     from claimtrack.report import Report
 
 # string, number, integer and date as in SQL; boolean is 0/1 in SQLite and true/false in CSV; array is a JSON
@@ -139,19 +141,26 @@ TABLES: tuple[Table, ...] = (SOURCES, TOPICS, CLAIMS, QUALIFIERS, CONFLICT_PAIRS
 FULL_TEXT = ("quote", "value", "note")  # the claims columns a full-text index covers
 
 # The claims columns taken from the JSON claim object, in the table's order (the typed ends follow them).
-_FROM_JSON = itemgetter(*CLAIMS.names[:15])
+_TYPED_ENDS = ("low_number", "high_number", "low_date", "high_date")
+_FROM_JSON = itemgetter(*(name for name in CLAIMS.names if name not in _TYPED_ENDS))
 
 
 def build_rows(report: Report) -> dict[str, list[Row]]:
     """Every table's rows, by table name, each row in the order of the table's columns."""
     dataset = report.dataset
-    pairs, internal = _pairs(report)
+    pairs, internal = _pairs(report), internal_claims(report)
     claims: list[Row] = []
     qualifiers: list[Row] = []
     seen: set[str] = set()
-    for claim in dataset.claims:
+    # Two files can give one claim id when one's source header is broken (reported as such, its claims go
+    # under the file's name): the claims of a source that exists come first and win.
+    def from_its_source(claim: Claim) -> bool:
+        source = dataset.sources.get(claim.source)
+        return source is not None and source.path == claim.positions.shown
+
+    for claim in sorted(dataset.claims, key=lambda c: not from_its_source(c)):
         if claim.id in seen:
-            continue  # two files claiming one source id (one of them broken, and reported as such): first wins
+            continue
         seen.add(claim.id)
         topic = dataset.topics[claim.topic]
         shown = claim_object(claim, topic, claim.id in internal)
@@ -168,32 +177,29 @@ def build_rows(report: Report) -> dict[str, list[Row]]:
 
 def internal_claims(report: Report) -> set[str]:
     """Ids of the claims that conflict with a claim of their own source."""
-    return {claim_id for conflict in report.conflicts.values() for pair in conflict.pairs if pair.internal
-            for claim_id in pair.ids}
+    return {claim_id for conflict in report.conflicts.values() for claim_id in conflict.internal_ids}
 
 
-def _pairs(report: Report) -> tuple[list[Row], set[str]]:
+def _pairs(report: Report) -> list[Row]:
     rows: list[Row] = []
-    internal: set[str] = set()
     for conflict in report.conflicts.values():
         key = conflict.topic.key
         for pair in conflict.pairs:
-            inside = pair.internal
-            rows.append((key, pair.first.id, pair.second.id, round(pair.severity, 4), inside))
-            if inside:
-                internal.update(pair.ids)
-    return rows, internal
+            if pair.first.id == pair.second.id:
+                continue  # one id for two claims (see build_rows): not a pair of claims the table can name
+            rows.append((key, pair.first.id, pair.second.id, round(pair.severity, 4), pair.internal))
+    return rows
 
 
 def _sources(report: Report) -> list[Row]:
     dataset = report.dataset
-    rows: list[Row] = [(s.id, s.title, s.publisher, s.published, s.url, s.type, str(s.path), json_list(s.author),
+    rows: list[Row] = [(s.id, s.title, s.publisher, s.published, s.url, s.type, shown_path(s.path), json_list(s.author),
                         s.note) for s in dataset.sources.values()]
     # A file whose source header is broken still has its claims (under the file's name): keep them, and the key
     missing: dict[str, str] = {}
     for claim in dataset.claims:
         if claim.source not in dataset.sources:
-            missing.setdefault(claim.source, str(claim.positions.shown))
+            missing.setdefault(claim.source, shown_path(claim.positions.shown))
     rows.extend((source_id, None, None, None, None, None, path, "[]", None) for source_id, path in missing.items())
     return rows
 

@@ -41,6 +41,10 @@ def check_folder(output: Path, looks_exported: Callable[[Path], bool]) -> Path:
     """`output` as a folder an export may fill: new, empty, or an earlier export of the same kind (which is
     replaced as a whole); never a folder of other files, which replacing would delete."""
     check_parent(output)
+    if output.is_symlink():
+        raise ClaimtrackError(f"cannot write {output}: it is a symlink; give the folder itself with -o")
+    if output.resolve() == Path.cwd().resolve():
+        raise ClaimtrackError(f"cannot write {output}: it is the working folder; give a new folder with -o")
     if output.exists() and not output.is_dir():
         raise ClaimtrackError(f"cannot write {output}: it is a file, and this format writes a folder")
     if output.is_dir() and any(output.iterdir()) and not looks_exported(output):

@@ -127,7 +127,6 @@ def _conflict_section(report: Report, conflict: Conflict, listed: int) -> tuple[
     claims = report.dataset.by_topic.get(topic.key, ())
     groups = text.value_groups(claims)
     preferred = _preferred(topic)
-    internal = {cid for pair in conflict.pairs if pair.internal for cid in pair.ids}
     unit = f" in {topic.unit}" if topic.unit else ""
     meta = (f"<code>{escape(topic.key)}</code> · {escape(topic.kind)}{escape(unit)} · severity "
             f"{escape(text.severity(conflict.severity, topic))} · {len(conflict.claim_ids):,} of "
@@ -141,7 +140,7 @@ def _conflict_section(report: Report, conflict: Conflict, listed: int) -> tuple[
              _consensus(report, topic)]
     count = 0
     if listed >= 0 and listed + len(claims) <= LIST_BUDGET:
-        listing = "".join(_group(report, topic, group, conflict, internal) for group in groups)
+        listing = "".join(_group(report, topic, group, conflict) for group in groups)
         parts.append(f"<div class=\"groups\">{listing}</div>")
         count = len(claims)
     else:
@@ -179,7 +178,7 @@ def _preferred_claims(topic: Topic, claims: tuple[Claim, ...]) -> frozenset[str]
     return frozenset(c.id for c in claims if fuzz.ratio(c.text_key or "", key or "") >= topic.similarity)
 
 
-def _group(report: Report, topic: Topic, group: list[Claim], conflict: Conflict | None, internal: set[str]) -> str:
+def _group(report: Report, topic: Topic, group: list[Claim], conflict: Conflict | None) -> str:
     values = sorted({claim.value for claim in group})
     conflicting = conflict is not None and any(claim.id in conflict.claim_ids for claim in group)
     means = "" if topic.kind == "text" else (
@@ -187,11 +186,11 @@ def _group(report: Report, topic: Topic, group: list[Claim], conflict: Conflict 
     mark = ("<span class=\"mark conflict\">✗ in conflict</span>" if conflicting
             else "<span class=\"mark agree\">✓ no conflict</span>")
     head = (f"<h3 class=\"value\"><span class=\"v\">{escape(' · '.join(values))}</span>{means} {mark}</h3>")
-    claims = "".join(_claim(report, topic, claim, conflict, internal) for claim in group)
+    claims = "".join(_claim(report, claim, conflict) for claim in group)
     return f"<div class=\"group{' conflicting' if conflicting else ''}\">{head}{claims}</div>"
 
 
-def _claim(report: Report, topic: Topic, claim: Claim, conflict: Conflict | None, internal: set[str]) -> str:
+def _claim(report: Report, claim: Claim, conflict: Conflict | None) -> str:
     source = report.dataset.sources.get(claim.source)
     facts = []
     if claim.as_of:
@@ -205,7 +204,7 @@ def _claim(report: Report, topic: Topic, claim: Claim, conflict: Conflict | None
         names = ", ".join(f"<a href=\"#claim-{escape(o.id)}\">{escape(o.id)}</a>" for o in opponents[:8])
         more = f" and {len(opponents) - 8:,} more" if len(opponents) > 8 else ""
         flags += f"<p class=\"against\">✗ conflicts with {names}{more}</p>"
-    if claim.id in internal:
+    if conflict is not None and claim.id in conflict.internal_ids:
         flags += "<p class=\"internal\">⚠ internal inconsistency: the source contradicts itself</p>"
     note = f"<p class=\"note\">Note: {escape(claim.note)}</p>" if claim.note else ""
     location = claim.location
@@ -301,7 +300,7 @@ def _quiet_topic(report: Report, topic: Topic, with_claims: bool) -> str:
              f"<span class=\"count\">{text.plural(len(claims), 'claim')}</span>")
     if not with_claims or not claims:
         return f"<li id=\"topic-{escape(topic.key)}\" data-status=\"ok\">{label}</li>"
-    listed = "".join(_group(report, topic, group, None, set()) for group in text.value_groups(claims))
+    listed = "".join(_group(report, topic, group, None) for group in text.value_groups(claims))
     return (f"<li id=\"topic-{escape(topic.key)}\" data-status=\"ok\"><details><summary>{label}</summary>"
             f"{listed}</details></li>")
 

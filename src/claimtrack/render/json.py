@@ -10,7 +10,7 @@ from rich.console import Console
 from claimtrack.conflicts import Conflict, value_order
 from claimtrack.consensus import Candidate, Verdict
 from claimtrack.dataset import Claim, Topic
-from claimtrack.render.text import STREAMED, json_text, write_json, write_text
+from claimtrack.render.text import STREAMED, json_text, shown_path, write_json, write_text
 from claimtrack.report import Report
 from claimtrack.values import format_day
 
@@ -45,7 +45,7 @@ def claim_object(claim: Claim, topic: Topic, internal: bool = False) -> dict[str
         "qualifiers": dict(claim.qualifiers),
         "note": claim.note,
         "internal_inconsistency": internal,
-        "path": str(claim.location.path),
+        "path": shown_path(claim.location.path),
         "line": claim.location.line,
     }
 
@@ -55,7 +55,7 @@ def topic_object(report: Report, topic: Topic, claims: tuple[Claim, ...] | None 
     conflict: Conflict | None = report.conflicts.get(topic.key)
     shown = claims if claims is not None else tuple(sorted(report.dataset.by_topic.get(topic.key, ()),
                                                            key=value_order))
-    internal_ids = {cid for pair in conflict.pairs if pair.internal for cid in pair.ids} if conflict else set()
+    internal_ids = conflict.internal_ids if conflict else frozenset()
     resolution = topic.resolution
     return {
         "topic": topic.key,
@@ -133,7 +133,7 @@ def sources(report: Report, console: Console) -> None:
         counts[claim.source] = counts.get(claim.source, 0) + 1
     records = report.consensus.sources
     rows = [{"id": s.id, "title": s.title, "publisher": s.publisher, "published": s.published, "url": s.url,
-             "claims": counts.get(s.id, 0), "type": s.type, "author": list(s.author), "path": str(s.path),
+             "claims": counts.get(s.id, 0), "type": s.type, "author": list(s.author), "path": shown_path(s.path),
              "based_on": list(s.based_on), "reliability": records[s.id].reliability,
              "compared": records[s.id].compared, "agreeing": records[s.id].agreeing}
             for s in report.dataset.sources.values()]
@@ -141,6 +141,6 @@ def sources(report: Report, console: Console) -> None:
 
 
 def check(report: Report, console: Console) -> None:
-    problems = ({"path": str(p.location.path), "line": p.location.line, "column": p.location.column,
+    problems = ({"path": shown_path(p.location.path), "line": p.location.line, "column": p.location.column,
                  "severity": p.severity, "code": p.code, "message": p.message} for p in report.problems)
     write_json(console, {"ok": not report.errors, "problems": STREAMED, "schema_version": SCHEMA_VERSION}, problems)

@@ -20,7 +20,7 @@ def conflicts(report: Report, chosen: list[Conflict], console: Console) -> None:
         lines.append("No conflicts.")
     for conflict in chosen:
         topic = conflict.topic
-        internal = {cid for pair in conflict.pairs if pair.internal for cid in pair.ids}
+        internal = conflict.internal_ids
         lines += [f"## {topic.title} (`{topic.key}`)", "",
                   f"**Status:** {conflict.status} · **Severity:** {text.severity(conflict.severity, topic)}", "",
                   "| Value | Means | Claim | Quote |", "| --- | --- | --- | --- |"]

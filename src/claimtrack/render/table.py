@@ -35,7 +35,7 @@ def conflicts(report: Report, chosen: list[Conflict], console: Console) -> None:
         return
     for conflict in chosen:
         topic = conflict.topic
-        internal = {cid for pair in conflict.pairs if pair.internal for cid in pair.ids}
+        internal = conflict.internal_ids
         table = Table(show_lines=True, expand=True)
         table.add_column("Value", no_wrap=True, ratio=None)
         table.add_column("Means", no_wrap=True)
@@ -82,7 +82,7 @@ def show(report: Report, topic: Topic, console: Console) -> None:
     claims = tuple(sorted(report.dataset.by_topic.get(topic.key, ()), key=value_order))
     conflict = report.conflicts.get(topic.key)
     in_conflict = conflict.claim_ids if conflict else frozenset()
-    internal = {cid for pair in conflict.pairs if pair.internal for cid in pair.ids} if conflict else set()
+    internal = conflict.internal_ids if conflict else frozenset()
     console.print(_heading(report, topic, conflict))
     details = f"kind: {topic.kind}" + (f", unit: {topic.unit}" if topic.unit else "")
     if topic.aliases:

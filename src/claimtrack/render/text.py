@@ -90,6 +90,13 @@ class ByteSink:
         return value
 
 
+def shown_path(path: object) -> str:
+    """A path as text that any output can hold: a byte of a file name that is not UTF-8 shows as \\xff."""
+    import os
+
+    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
+
+
 def value_groups(claims: Iterable[Claim]) -> list[list[Claim]]:
     """Claims with the same meaning (interval, or normalised text) side by side, in value order."""
     groups: dict[object, list[Claim]] = {}
