@@ -158,12 +158,39 @@ def test_scopes_split_by_as_of_and_qualifiers(make_claims: ClaimsFactory) -> Non
                                        ("b", _claim("refugees", "5,100", as_of="December 2022")),
                                        ("c", _claim("refugees", "9,100", as_of="first half of 2024")),
                                        ("d", _claim("refugees", "9,100", as_of="2024-03")),
-                                       ("e", _claim("refugees", "700", qualifiers="{camp: north}"))))
+                                       ("e", _claim("refugees", "700", qualifiers="{camp: north}")),
+                                       ("f", _claim("refugees", "900", qualifiers="{camp: south}"))))
     found = find_consensus(load_folder(folder))
     scopes = {(v.scope.as_of, v.scope.qualifiers): v for v in found.by_topic["refugees"]}
+    # the claims that name no camp agree with both camps: they keep scopes of their own, split by time
     assert set(scopes) == {("2022; December 2022", ()), ("2024-03; first half of 2024", ()),
-                           (None, (("camp", "north"),))}
+                           (None, (("camp", "north"),)), (None, (("camp", "south"),))}
     assert all(v.best is not None and v.disagree == () for v in scopes.values())  # no scope contradicts itself
+    assert [v.scope.qualifiers for v in found.by_topic["refugees"]] == sorted(v.scope.qualifiers for v in
+                                                                             found.by_topic["refugees"])
+
+
+def test_a_claim_naming_fewer_qualifiers_joins_the_one_group_it_agrees_with(make_claims: ClaimsFactory) -> None:
+    folder = make_claims(files=_folder(make_claims,
+                                       ("a", _claim("refugees", "5,100", qualifiers="{measure: official}")),
+                                       ("b", _claim("refugees", "9,100",
+                                                    qualifiers="{measure: official, method: gis}")),
+                                       ("c", _claim("refugees", "9,100",
+                                                    qualifiers="{measure: official, method: gis}"))))
+    verdict = _only(find_consensus(load_folder(folder)), "refugees")  # one scope, as conflicts compares them
+    assert verdict.disagree == ("a/refugees",)
+
+
+def test_a_period_spanning_two_others_is_in_both(make_claims: ClaimsFactory) -> None:
+    folder = make_claims(files=_folder(make_claims,
+                                       ("a", _claim("refugees", "5,100", as_of="2022")),
+                                       ("b", _claim("refugees", "9,100", as_of="2024")),
+                                       ("c", _claim("refugees", "5,100", as_of="2022 to 2024"))))
+    found = find_consensus(load_folder(folder))
+    verdicts = found.by_topic["refugees"]
+    assert [v.scope.as_of for v in verdicts] == ["2022; 2022 to 2024", "2022 to 2024; 2024"]
+    assert [v.best is not None for v in verdicts] == [True, True]  # never a tie of 2022 against 2024
+    assert found.sources["c"].claims == 1  # one claim, counted once in its record
 
 
 def test_claims_without_scope_join_the_only_scope(make_claims: ClaimsFactory) -> None:
@@ -288,3 +315,89 @@ def test_a_sentence_repeated_word_for_word_is_one_witness(make_claims: ClaimsFac
     verdict = _only(find_consensus(load_folder(folder)), "border-length")
     assert verdict.origins == 3
     assert verdict.representative is not None and verdict.representative.value == "1,374 km"
+
+
+def test_a_document_repeating_its_own_figure_is_still_one_witness(make_claims: ClaimsFactory) -> None:
+    folder = make_claims(files=_folder(make_claims, *(("a", _claim("border-length", "1,344 km", quote=f"q{n}"))
+                                                      for n in range(3)),
+                                       ("b", _claim("border-length", "1,374 km"))))
+    found = find_consensus(load_folder(folder))
+    assert _only(found, "border-length").best is None  # one witness against one: a tie, whatever the repeats
+    assert found.sources["a"].reliability == found.sources["b"].reliability
+
+
+def test_a_copy_of_two_originals_does_not_make_them_one_witness(make_claims: ClaimsFactory) -> None:
+    files = _folder(make_claims, ("a", _claim("border-length", "1,344 km")), ("b", _claim("border-length", "1,344 km")),
+                    ("d", _claim("border-length", "1,374 km")), ("e", _claim("border-length", "1,374 km")))
+    files["c.yaml"] = ("source:\n  id: c\n  title: Copy\n  based_on: [a, b]\nclaims:\n"
+                       "  - {topic: border-length, value: '1,344 km', quote: q}\n")
+    verdict = _only(find_consensus(load_folder(make_claims(files=files))), "border-length")
+    assert verdict.origins == 4 and verdict.best is None  # a, b, d, e: still two against two
+
+
+def test_one_wire_sentence_with_two_figures_is_two_witnesses(make_claims: ClaimsFactory) -> None:
+    wire = "Tajikistan and Afghanistan share a rugged border of {} kilometres, officials said on Monday."
+    folder = make_claims(files=_folder(make_claims,
+                                       ("a", _claim("border-length", "1,344 km", quote=wire.format("1,344"))),
+                                       ("b", _claim("border-length", "1,374 km", quote=wire.format("1,374")))))
+    assert _only(find_consensus(load_folder(folder)), "border-length").origins == 2
+
+
+def test_a_tie_names_each_answer_by_its_own_most_precise_claim(make_claims: ClaimsFactory) -> None:
+    folder = make_claims(files=_folder(make_claims, ("a", _claim("tajik-share", "more than a quarter")),
+                                       ("b", _claim("tajik-share", "about a quarter")),
+                                       ("c", _claim("tajik-share", "46%"))))
+    verdict = _only(find_consensus(load_folder(folder)), "tajik-share")
+    assert sorted(c.representative.value for c in verdict.tied) == ["46%", "about a quarter"]
+    shown = CliRunner().invoke(app, ["consensus", "tajik-share", "--dir", str(folder)]).stdout
+    assert "TIE: 46% vs about a quarter" in shown
+
+
+def test_sources_that_are_nearly_always_wrong_do_not_overflow(make_claims: ClaimsFactory) -> None:
+    """Liars outvoted on many topics reach the lowest accuracy; a topic where only they speak must still be
+    weighed (their votes are far below zero), not end in an OverflowError."""
+    topics = "topics:\n" + "".join(f"  t{n}: {{title: T{n}}}\n" for n in range(31))
+    claims = []
+    for n in range(30):
+        claims += [(f"honest{k}", _claim(f"t{n}", "100")) for k in range(6)]
+        claims += [(f"liar{k}", _claim(f"t{n}", str(500 + 100 * k))) for k in range(3)]
+    claims += [(f"liar{k}", _claim("t30", "9")) for k in range(3)]
+    found = find_consensus(load_folder(make_claims(topics, _folder(make_claims, *claims))))
+    assert found.sources["liar0"].reliability < 0.1
+    verdict = _only(found, "t30")
+    assert verdict.representative is not None and verdict.representative.value == "9"
+    assert 0 <= verdict.confidence < 0.5
+
+
+def test_scopes_do_not_depend_on_file_order(make_claims: ClaimsFactory) -> None:
+    values = [("after 2022-12-31", "1"), ("2022-12-31", "2"), ("since 2022-12-31", "3")]
+    one = make_claims(files=_folder(make_claims, *((f"s{n}", _claim("refugees", v, as_of=when))
+                                                   for n, (when, v) in enumerate(values))), folder="one")
+    two = make_claims(files=_folder(make_claims, *((f"s{n}", _claim("refugees", v, as_of=when))
+                                                   for n, (when, v) in enumerate(reversed(values)))), folder="two")
+
+    def shape(folder: object) -> list[tuple[str | None, frozenset[str]]]:
+        verdicts = find_consensus(load_folder(folder)).by_topic["refugees"]  # type: ignore[arg-type]
+        return [(v.scope.as_of, frozenset(c.value for c in v.scope.claims)) for v in verdicts]
+
+    assert shape(one) == shape(two)
+
+
+def test_an_empty_interval_is_refused(make_claims: ClaimsFactory) -> None:
+    files = {"a.yaml": source("a", "topic: border-length\nvalue: {min: 5, max: 5, min_open: true}\nquote: q")}
+    result = CliRunner().invoke(app, ["check", "--dir", str(make_claims(files=files))])
+    assert result.exit_code == 1 and "empty interval" in result.stdout
+
+
+def test_a_large_even_split_and_many_text_answers_stay_quick(make_claims: ClaimsFactory) -> None:
+    import time
+
+    from claimtrack.consensus import split_scopes
+
+    topic = load_folder(make_claims()).topics
+    claims = load_folder(make_claims(files=_folder(make_claims, *(
+        (f"s{n}", _claim("border-length", f"{1001 + 10 * n} km")) for n in range(3000))), folder="many")).claims
+    start = time.perf_counter()
+    scope = split_scopes(topic["border-length"], claims)[0]
+    verdict = engine._prepare(scope, {}, {}).verdict({c.source: 0.8 for c in claims})
+    assert len(verdict.tied) == 3000 and time.perf_counter() - start < 20  # was minutes: O(ties x claims)

@@ -1,36 +1,30 @@
-"""Consensus stage: Dataset -> what the independent evidence supports per topic and scope, and how reliable
-each source has been.
-
-The method is ACCU (Dong, Berti-Équille and Srivastava, "Integrating conflicting data: the role of source
-dependence", VLDB 2009) without its copy detection, on intervals instead of exact values:
-
-- The candidates of a scope are the places where claims meet: the maximal sets of claims whose intervals
-  share a point (found by one sweep; for text, the groups of alike answers). A wide claim ("more than
-  1,400 km") can belong to several candidates; a precise one belongs to one.
-- Claims that repeat one origin count once: one source's own words, one `attributed_to` (whoever reports
-  it), a source and those it says it is `based_on`, or near-identical quotes (a wire copy) share one vote.
-- A claim votes for each candidate it belongs to with the log-odds of its source's accuracy A,
-  ln(n·A / (1 − A)), where n is the number of wrong values a fact can plausibly be given; a candidate's
-  probability is its votes' softmax, beside n unclaimed values with no vote.
-- A source's accuracy is the mean probability that its claims are right, with a prior of PRIOR_ACCURACY
-  counted as PRIOR_WEIGHT claims; accuracies and probabilities are recomputed until they stop changing.
-
-A scope's consensus is its most probable candidate: the interval where those claims meet, shown by the most
-precise of them. Equal votes are a tie, reported as such (no value) rather than broken by file order.
+"""Consensus stage: Dataset -> what the independent evidence supports per topic and scope (Verdict), and how
+reliable each source has been (SourceRecord): ACCU truth discovery on intervals, iterated to a fixed point.
+docs/consensus.md explains the method in plain words, with a worked example.
 """
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from claimtrack.dataset import Claim, Dataset, Topic
 from claimtrack.values import Interval, normalize_text
 
+# The method (Dong, Berti-Équille and Srivastava, VLDB 2009: ACCU, without its copy detection):
+# - a scope's candidates are the places where its claims meet (maximal sets of intervals sharing a point; for
+#   text, the distinct answers with the claims alike to each);
+# - claims of one origin share one vote; a claim votes for each candidate it belongs to with the log-odds of
+#   its source's accuracy A, ln(n·A/(1−A)); candidates' probabilities are the softmax of their votes, beside
+#   n unclaimed values with no vote;
+# - a source's accuracy is the mean probability that its claims are right (a prior counted as a few claims),
+#   and the two are recomputed from each other until no accuracy moves.
 N_FALSE = 10  # wrong values a fact can plausibly be given (ACCU's n)
 PRIOR_ACCURACY = 0.8  # a source's accuracy before there is evidence (ACCU's starting point)
 PRIOR_WEIGHT = 2.0  # … counted as this many claims when its accuracy is averaged
+ACCURACY_RANGE = (0.01, 0.99)  # a learned accuracy never reaches certainty either way
 COPY_SIMILARITY = 95  # normalised quotes this alike (rapidfuzz ratio) are one wire copy …
 COPY_MIN_WORDS = 6  # … when long enough that two writers would not word them alike by chance
 COPY_PAIRWISE_LIMIT = 300  # larger scopes look for copies among identical quotes only (pairs cost n²)
@@ -51,11 +45,13 @@ class Scope:
 
 @dataclass(frozen=True)
 class Candidate:
-    """One place where claims meet: the claims, and the interval they share (None for text)."""
+    """One place where claims meet: the claims, the interval they share (None for text), its probability, and
+    the claim that shows it best (the most precise, then the most reliable source's, then the first id)."""
 
     claims: tuple[Claim, ...]
     interval: Interval | None
     probability: float
+    representative: Claim
 
 
 @dataclass(frozen=True)
@@ -64,12 +60,15 @@ class Verdict:
 
     scope: Scope
     best: Candidate | None  # None on a tie
-    representative: Claim | None  # the most precise claim of the best candidate
     tied: tuple[Candidate, ...]  # the candidates sharing the highest vote, when there is a tie
     support: int  # independent origins behind the best candidate
     origins: int  # independent origins in the scope
-    agree: tuple[str, ...]
-    disagree: tuple[str, ...]
+    agree: tuple[str, ...]  # on a tie: the claims that agree with every tied answer
+    disagree: tuple[str, ...]  # on a tie: the claims that agree with none of them
+
+    @property
+    def representative(self) -> Claim | None:
+        return self.best.representative if self.best else None
 
     @property
     def confidence(self) -> float:
@@ -82,15 +81,20 @@ class Verdict:
 
 @dataclass(frozen=True)
 class SourceRecord:
+    """A source's track record: its claims, those another claim could contradict, those the consensus agrees
+    with, and its learned accuracy."""
+
     id: str
-    claims: int  # all its claims
-    compared: int  # those in a scope with other claims
-    agreeing: int  # those the consensus agrees with
-    reliability: float  # the learned accuracy
+    claims: int
+    compared: int
+    agreeing: int
+    reliability: float
 
 
 @dataclass(frozen=True)
 class Consensus:
+    """Every scope's verdict (in topic order), by topic too, each source's record, and the rounds it took."""
+
     verdicts: tuple[Verdict, ...]
     sources: dict[str, SourceRecord]
     iterations: int
@@ -102,7 +106,12 @@ def find_consensus(dataset: Dataset) -> Consensus:
     based_on = _ancestors(dataset)
     scopes = [scope for key, claims in dataset.by_topic.items() if claims and key in dataset.topics
               for scope in split_scopes(dataset.topics[key], claims)]
-    prepared = [_prepare(scope, based_on) for scope in scopes]
+    # a claim in two overlapping periods (as of "2022–2024", beside "2022" and "2024") counts half in each
+    periods: dict[str, int] = {}
+    for scope in scopes:
+        for claim in scope.claims:
+            periods[claim.id] = periods.get(claim.id, 0) + 1
+    prepared = [_prepare(scope, based_on, periods) for scope in scopes]
     accuracy, iterations = _fixed_point(list(dataset.sources), [p for p in prepared if len(p.scope.claims) > 1])
     verdicts = tuple(p.verdict(accuracy) for p in prepared)
     by_topic: dict[str, list[Verdict]] = {}
@@ -112,13 +121,19 @@ def find_consensus(dataset: Dataset) -> Consensus:
                      {key: tuple(found) for key, found in by_topic.items()})
 
 
+def log_odds(accuracy: float) -> float:
+    """A claim's vote from its source's accuracy: ln(n·A / (1 − A))."""
+    return math.log(N_FALSE * accuracy / (1 - accuracy))
+
+
 def _fixed_point(source_ids: list[str], informative: list[_Prepared]) -> tuple[dict[str, float], int]:
     """Sources' accuracies and claims' probabilities, recomputed from each other until they settle.
 
     Scopes with one claim are left out: a lone claim's probability is its source's accuracy, so it would
     only pull that accuracy towards itself. Each round is a handful of array operations over every claim
     that has company and every candidate (numpy: a round over 100,000 claims takes milliseconds, where the
-    same loop in Python took 90 ms and ran 90 times)."""
+    same loop in Python took 90 ms and ran 90 times). In a source's accuracy a figure it repeats counts once
+    (a document saying 1,344 km three times is right or wrong once), as does a claim in two periods."""
     if not informative:
         return dict.fromkeys(source_ids, PRIOR_ACCURACY), 0
     import numpy as np
@@ -126,28 +141,31 @@ def _fixed_point(source_ids: list[str], informative: list[_Prepared]) -> tuple[d
     number = {source_id: n for n, source_id in enumerate(source_ids)}
     source = np.array([number[c.source] for p in informative for c in p.scope.claims], dtype=np.int64)
     share = np.array([x for p in informative for x in p.share], dtype=np.float64)
+    weight = np.array([x for p in informative for x in p.weight], dtype=np.float64)
     sizes = np.array([p.candidates for p in informative], dtype=np.int64)  # candidates per scope
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)  # each scope's first candidate
     offsets = np.repeat(starts, [len(p.share) for p in informative])
     first = offsets + np.array([k for p in informative for k in p.first], dtype=np.int64)
     last = offsets + np.array([k for p in informative for k in p.last], dtype=np.int64)
-    unclaimed = np.maximum(0, N_FALSE + 1 - sizes)  # values no claim gives, each with no vote
+    unclaimed = np.maximum(0, N_FALSE + 1 - sizes)  # values no claim gives, each with a vote of 0
     total = int(sizes.sum())
-    counts = np.bincount(source, minlength=len(source_ids)).astype(np.float64)
+    counts = np.bincount(source, weight, len(source_ids))
     accuracy = np.full(len(source_ids), PRIOR_ACCURACY)
+    low, high = ACCURACY_RANGE
     iterations = 0
     for iterations in range(1, MAX_ITERATIONS + 1):  # noqa: B007 — the count is reported
-        vote = np.log(N_FALSE * accuracy / (1 - accuracy))[source] * share
+        vote = np.log(N_FALSE * accuracy / (1 - accuracy))[source] * share  # log_odds, for every claim at once
         # a claim votes for its run of candidates first..last: a difference array, summed up
         votes = np.cumsum(np.bincount(first, vote, total + 1) - np.bincount(last + 1, vote, total + 1))[:total]
         top = np.maximum.reduceat(votes, starts)
+        top = np.where(unclaimed > 0, np.maximum(top, 0.0), top)  # the unclaimed values' 0 counts in the max
         weights = np.exp(votes - np.repeat(top, sizes))
         normal = np.add.reduceat(weights, starts) + unclaimed * np.exp(-top)
         probability = weights / np.repeat(normal, sizes)
         running = np.concatenate(([0.0], np.cumsum(probability)))
         right = running[last + 1] - running[first]  # each claim: the truth lies where it says
-        sums = np.bincount(source, right, len(source_ids))
-        updated = np.clip((sums + PRIOR_WEIGHT * PRIOR_ACCURACY) / (counts + PRIOR_WEIGHT), 0.01, 0.99)
+        sums = np.bincount(source, right * weight, len(source_ids))
+        updated = np.clip((sums + PRIOR_WEIGHT * PRIOR_ACCURACY) / (counts + PRIOR_WEIGHT), low, high)
         change = float(np.abs(updated - accuracy).max())
         accuracy = updated
         if change < CONVERGED:
@@ -155,160 +173,152 @@ def _fixed_point(source_ids: list[str], informative: list[_Prepared]) -> tuple[d
     return dict(zip(source_ids, accuracy.tolist(), strict=True)), iterations
 
 
-def _clamp(accuracy: float) -> float:
-    return min(0.99, max(0.01, accuracy))
-
-
 def _records(dataset: Dataset, verdicts: Iterable[Verdict], accuracy: dict[str, float]) -> dict[str, SourceRecord]:
-    claims: dict[str, int] = {}
-    compared: dict[str, int] = {}
-    agreeing: dict[str, int] = {}
+    claims: dict[str, set[str]] = {}
+    compared: dict[str, set[str]] = {}
+    agreeing: dict[str, set[str]] = {}
     for verdict in verdicts:
         agree = set(verdict.agree)
         for claim in verdict.scope.claims:
-            claims[claim.source] = claims.get(claim.source, 0) + 1
+            claims.setdefault(claim.source, set()).add(claim.id)
             if not verdict.lone:
-                compared[claim.source] = compared.get(claim.source, 0) + 1
+                compared.setdefault(claim.source, set()).add(claim.id)
                 if claim.id in agree:
-                    agreeing[claim.source] = agreeing.get(claim.source, 0) + 1
-    return {source_id: SourceRecord(source_id, claims.get(source_id, 0), compared.get(source_id, 0),
-                                    agreeing.get(source_id, 0), round(accuracy[source_id], 4))
+                    agreeing.setdefault(claim.source, set()).add(claim.id)
+    return {source_id: SourceRecord(source_id, len(claims.get(source_id, ())), len(compared.get(source_id, ())),
+                                    len(agreeing.get(source_id, ())), round(accuracy[source_id], 4))
             for source_id in dataset.sources}
 
 
 # --------------------------------------------------------------------------- scopes
 
+Qualifiers = tuple[tuple[str, str], ...]
+
+
 def split_scopes(topic: Topic, claims: Sequence[Claim]) -> list[Scope]:
-    """A topic's claims in scopes. Claims with the same qualifiers are together, and among them those whose
-    as_of spans overlap (directly or through others). A claim that leaves something unsaid (no qualifiers,
-    no as_of) joins the one group there is, or keeps a scope of its own when there are several: it cannot
-    be placed without a guess."""
-    by_qualifiers: dict[tuple[tuple[str, str], ...], list[Claim]] = {}
-    for claim in claims:
-        by_qualifiers.setdefault(claim.qualifiers, []).append(claim)
-    if () in by_qualifiers and len(by_qualifiers) == 2:
-        plain = by_qualifiers.pop(())
-        next(iter(by_qualifiers.values())).extend(plain)
+    """A topic's claims in scopes, as `conflicts` compares them. By qualifiers: claims that name the same
+    ones are together, and a claim that names fewer joins the one group it agrees with (or keeps its own
+    when it agrees with several). Then by time: the largest sets of claims whose as_of spans share a day (a
+    claim as of "2022–2024" is in the 2022 scope and the 2024 scope); a claim with no as_of joins the one
+    period there is, or keeps a scope of its own when there are several: placing it would be a guess."""
     scopes: list[Scope] = []
-    for group in by_qualifiers.values():
-        dated = sorted((c for c in group if c.as_of_interval is not None), key=lambda c: c.as_of_interval.low)  # type: ignore[union-attr]
-        undated = [c for c in group if c.as_of_interval is None]
+    for qualifiers, group in _qualifier_groups(claims).items():
+        dated = [claim for claim in group if claim.as_of_interval is not None]
+        undated = [claim for claim in group if claim.as_of_interval is None]
         periods: list[list[Claim]] = []
-        reach: Interval | None = None  # the span of the period being gathered
-        for claim in dated:
-            span = claim.as_of_interval
-            assert span is not None
-            if reach is None or not reach.intersects(span):
-                periods.append([])
-                reach = span
-            elif span.high > reach.high or (span.high == reach.high and not span.high_open):
-                reach = Interval(reach.low, span.high, reach.low_open, span.high_open)
-            periods[-1].append(claim)
+        if dated:
+            first, last, regions = _cliques([claim.as_of_interval for claim in dated])  # type: ignore[misc]
+            periods = [[c for i, c in enumerate(dated) if first[i] <= k <= last[i]] for k in range(len(regions))]
         if len(periods) == 1:
             periods[0].extend(undated)
         elif undated:
             periods.append(undated)
-        scopes.extend(_scope(topic, period) for period in periods or [undated])
+        scopes.extend(_scope(topic, period, qualifiers) for period in periods)
     return scopes
 
 
-def _scope(topic: Topic, claims: list[Claim]) -> Scope:
+def _qualifier_groups(claims: Sequence[Claim]) -> dict[Qualifiers, list[Claim]]:
+    """Claims by qualifiers; a set of qualifiers that is part of exactly one larger one that agrees with it
+    joins it (fewest keys first, so that a chain {} ⊂ {a} ⊂ {a, b} ends in the largest)."""
+    groups: dict[Qualifiers, list[Claim]] = {}
+    for claim in claims:
+        groups.setdefault(claim.qualifiers, []).append(claim)
+    for smaller in sorted(groups, key=len):
+        wider = [other for other in groups if len(other) > len(smaller) and set(smaller) <= set(other)]
+        if len(wider) == 1:
+            groups[wider[0]].extend(groups.pop(smaller))
+    return dict(sorted(groups.items()))
+
+
+def _scope(topic: Topic, claims: list[Claim], qualifiers: Qualifiers) -> Scope:
     ordered = tuple(sorted(claims, key=lambda c: c.id))
     spellings = sorted({claim.as_of for claim in ordered if claim.as_of})
-    shared = set.intersection(*(set(c.qualifiers) for c in ordered)) if ordered else set()
-    return Scope(topic, ordered, "; ".join(spellings) or None, tuple(sorted(shared)))
-
-
-def _find(parent: list[int], index: int) -> int:
-    while parent[index] != index:
-        parent[index] = parent[parent[index]]
-        index = parent[index]
-    return index
+    return Scope(topic, ordered, "; ".join(spellings) or None, qualifiers)
 
 
 # --------------------------------------------------------------------------- candidates and origins
 
-@dataclass
+@dataclass(frozen=True)
 class _Prepared:
-    """What stays the same from one iteration to the next: a scope's candidates and origins."""
+    """What stays the same from one round to the next: a scope's candidates and origins."""
 
     scope: Scope
     first: list[int]  # each claim belongs to candidates first[i] … last[i] (a contiguous run)
     last: list[int]
     regions: list[Interval | None]  # each candidate's shared interval
-    share: list[float]  # 1 / the size of each claim's origin
+    share: list[float]  # each claim's part of its origin's one vote: 1 / the origin's size
     origin: list[int]  # each claim's origin (an index)
+    weight: list[float]  # what a claim counts in its source's accuracy: 1 / (its source's claims in its origin
+    #                      × the scopes it is in)
 
     @property
     def candidates(self) -> int:
         return len(self.regions)
 
-    def votes(self, accuracy: dict[str, float]) -> list[float]:
+    def verdict(self, accuracy: dict[str, float]) -> Verdict:
+        claims = self.scope.claims
+        if len(claims) == 1:  # its probability is its source's accuracy: e^v / (e^v + n) with e^v = n·A/(1−A)
+            lone = Candidate(claims, self.regions[0], accuracy[claims[0].source], claims[0])
+            return Verdict(self.scope, lone, (), 1, 1, (claims[0].id,), ())
         diff = [0.0] * (self.candidates + 1)
-        for i, claim in enumerate(self.scope.claims):
-            a = accuracy[claim.source]
-            vote = math.log(N_FALSE * a / (1 - a)) * self.share[i]
+        for i, claim in enumerate(claims):
+            vote = log_odds(accuracy[claim.source]) * self.share[i]
             diff[self.first[i]] += vote
             diff[self.last[i] + 1] -= vote
         votes, running = [], 0.0
         for k in range(self.candidates):
             running += diff[k]
             votes.append(running)
-        return votes
-
-    def probabilities(self, votes: list[float]) -> list[float]:
-        top = max(votes)
-        unclaimed = max(0, N_FALSE + 1 - len(votes))  # values no claim gives, each with no vote: exp(0)
+        unclaimed = max(0, N_FALSE + 1 - len(votes))
+        top = max(*votes, 0.0) if unclaimed else max(votes)  # the unclaimed values' 0 counts in the max
         total = sum(math.exp(v - top) for v in votes) + unclaimed * math.exp(-top)
-        return [math.exp(v - top) / total for v in votes]
-
-    def verdict(self, accuracy: dict[str, float]) -> Verdict:
-        claims = self.scope.claims
-        if len(claims) == 1:  # its probability is its source's accuracy: e^v / (e^v + n) with e^v = n·A/(1−A)
-            lone = Candidate(claims, self.regions[0], accuracy[claims[0].source])
-            return Verdict(self.scope, lone, claims[0], (), 1, 1, (claims[0].id,), ())
-        votes = self.votes(accuracy)
-        probabilities = self.probabilities(votes)
-        top = max(votes)
-        winners = [k for k, v in enumerate(votes) if top - v <= _TIE * max(1.0, abs(top))]
-        candidates = [Candidate(tuple(c for i, c in enumerate(claims) if self.first[i] <= k <= self.last[i]),
-                                self.regions[k], probabilities[k]) for k in winners]
+        best_vote = max(votes)
+        winners = [k for k, v in enumerate(votes) if best_vote - v <= _TIE * max(1.0, abs(best_vote))]
+        members: dict[int, list[Claim]] = {k: [] for k in winners}
+        for i, claim in enumerate(claims):  # each claim into the winners its run covers, by bisection
+            for k in winners[bisect_left(winners, self.first[i]):bisect_right(winners, self.last[i])]:
+                members[k].append(claim)
+        candidates = [Candidate(tuple(members[k]), self.regions[k], math.exp(votes[k] - top) / total,
+                                min(members[k], key=lambda c: (_width(c), -accuracy[c.source], c.id)))
+                      for k in winners]
         origins = len(set(self.origin))
         if len(candidates) > 1:
-            common = set.intersection(*({c.id for c in candidate.claims} for candidate in candidates))
-            anywhere = set().union(*({c.id for c in candidate.claims} for candidate in candidates))
-            return Verdict(self.scope, None, None, tuple(candidates), 0, origins,
-                           tuple(c.id for c in claims if c.id in common),
-                           tuple(c.id for c in claims if c.id not in anywhere))
+            counted: dict[str, int] = {}
+            for candidate in candidates:
+                for claim in candidate.claims:
+                    counted[claim.id] = counted.get(claim.id, 0) + 1
+            return Verdict(self.scope, None, tuple(candidates), 0, origins,
+                           tuple(c.id for c in claims if counted.get(c.id) == len(candidates)),
+                           tuple(c.id for c in claims if c.id not in counted))
         best = candidates[0]
-        members = {c.id for c in best.claims}
-        support = len({self.origin[i] for i, c in enumerate(claims) if c.id in members})
-        representative = min(best.claims, key=lambda c: (_width(c), -accuracy[c.source], c.id))
-        return Verdict(self.scope, best, representative, (), support, origins,
-                       tuple(c.id for c in claims if c.id in members),
-                       tuple(c.id for c in claims if c.id not in members))
+        agreeing = {c.id for c in best.claims}
+        support = len({self.origin[i] for i, c in enumerate(claims) if c.id in agreeing})
+        return Verdict(self.scope, best, (), support, origins, tuple(c.id for c in claims if c.id in agreeing),
+                       tuple(c.id for c in claims if c.id not in agreeing))
 
 
 def _width(claim: Claim) -> float:
     return claim.interval.high - claim.interval.low if claim.interval is not None else 0.0
 
 
-def _prepare(scope: Scope, based_on: dict[str, frozenset[str]]) -> _Prepared:
+def _prepare(scope: Scope, based_on: dict[str, frozenset[str]], periods: dict[str, int]) -> _Prepared:
     claims = scope.claims
     if len(claims) == 1:  # most scopes of a large folder: one candidate, one origin
-        return _Prepared(scope, [0], [0], [claims[0].interval], [1.0], [0])
+        return _Prepared(scope, [0], [0], [claims[0].interval], [1.0], [0], [1.0 / periods.get(claims[0].id, 1)])
     if scope.topic.kind == "text":
-        cluster = _text_clusters(scope)
-        first = last = cluster
-        regions: list[Interval | None] = [None] * (max(cluster) + 1 if cluster else 0)
+        first, last, regions = _text_candidates(scope)
     else:
         first, last, found = _cliques([c.interval for c in claims])  # type: ignore[misc]
         regions = list(found)
     origin = _origins(scope, based_on, first, last)
     sizes: dict[int, int] = {}
-    for o in origin:
+    repeats: dict[tuple[int, str], int] = {}
+    for o, claim in zip(origin, claims, strict=True):
         sizes[o] = sizes.get(o, 0) + 1
-    return _Prepared(scope, first, last, regions, [1.0 / sizes[o] for o in origin], origin)
+        repeats[o, claim.source] = repeats.get((o, claim.source), 0) + 1
+    weight = [1.0 / (repeats[o, claim.source] * periods.get(claim.id, 1)) for o, claim in zip(origin, claims,
+                                                                                             strict=True)]
+    return _Prepared(scope, first, last, regions, [1.0 / sizes[o] for o in origin], origin, weight)
 
 
 def _cliques(intervals: Sequence[Interval]) -> tuple[list[int], list[int], list[Interval]]:
@@ -338,77 +348,121 @@ def _cliques(intervals: Sequence[Interval]) -> tuple[list[int], list[int], list[
     return first, last, regions
 
 
-def _text_clusters(scope: Scope) -> list[int]:
-    """Each claim's group of alike answers (linked when at least `similarity` alike), numbered from 0."""
-    from rapidfuzz import fuzz
+def _text_candidates(scope: Scope) -> tuple[list[int], list[int], list[Interval | None]]:
+    """Text answers: one candidate per group of alike answers (linked when at least `similarity` alike).
+    Identical answers are compared once, in C (rapidfuzz's cdist), so thousands of claims stay cheap."""
+    from rapidfuzz import fuzz, process
 
-    claims = scope.claims
-    parent = list(range(len(claims)))
-    keys = [claim.text_key or "" for claim in claims]
-    for i in range(len(claims)):
-        for j in range(i + 1, len(claims)):
-            if keys[i] == keys[j] or fuzz.ratio(keys[i], keys[j]) >= scope.topic.similarity:
-                parent[_find(parent, j)] = _find(parent, i)
+    keys = sorted({claim.text_key or "" for claim in scope.claims})
+    parent = list(range(len(keys)))
+    cutoff = scope.topic.similarity
+    for start in range(0, len(keys) if cutoff > 0 and len(keys) > 1 else 0, 500):  # 500 rows at a time: memory
+        scores = process.cdist(keys[start:start + 500], keys, scorer=fuzz.ratio, score_cutoff=cutoff, workers=1)
+        for row, j in zip(*scores.nonzero(), strict=True):
+            if start + int(row) < int(j):
+                parent[_find(parent, int(j))] = _find(parent, start + int(row))
+    if cutoff <= 0:  # every answer is alike
+        parent = [0] * len(keys)
     numbers: dict[int, int] = {}
-    return [numbers.setdefault(_find(parent, i), len(numbers)) for i in range(len(claims))]
+    group = {key: numbers.setdefault(_find(parent, n), len(numbers)) for n, key in enumerate(keys)}
+    runs = [group[claim.text_key or ""] for claim in scope.claims]
+    return runs, runs, [None] * len(numbers)
+
+
+def _find(parent: list[int], index: int) -> int:
+    """Union-find: the representative of `index`'s set (halving the path on the way)."""
+    while parent[index] != index:
+        parent[index] = parent[parent[index]]
+        index = parent[index]
+    return index
 
 
 def _origins(scope: Scope, based_on: dict[str, frozenset[str]], first: list[int], last: list[int]) -> list[int]:
-    """Each claim's origin: claims linked by one source's own words, one attribution, a declared copy (which
-    repeats the figure: they meet) or a near-identical quote share one."""
+    """Each claim's origin: claims of one source's own words, or of one attribution, share one; so do a copy
+    and its original, and near-identical quotes, when their figures meet (a copy that gives another figure
+    is a witness of its own). A copy of several originals joins one of them (the first by id), so that it
+    does not make its originals one witness."""
     claims = scope.claims
-    if len(claims) == 1:
-        return [0]
     parent = list(range(len(claims)))
 
     def join(i: int, j: int) -> None:
         parent[_find(parent, j)] = _find(parent, i)
 
-    quotes = [normalize_text(claim.quote) for claim in claims]
-    seen: dict[tuple[str, str], int] = {}
+    def meet(i: int, j: int) -> bool:
+        return first[i] <= last[j] and first[j] <= last[i]
+
+    # a document is one witness of what it says itself; of a figure it reports, the person it names is
+    seen: dict[str, int] = {}
     for i, claim in enumerate(claims):
-        # a document is one witness of what it says itself; of a figure it reports, the person it names is
-        keys = ([("person", " ".join(claim.attributed_to.casefold().split()))] if claim.attributed_to
-                else [("source", claim.source)])
-        if quotes[i].count(" ") + 1 >= COPY_MIN_WORDS:
-            keys.append(("quote", quotes[i]))
-        for key in keys:
-            if key in seen:
-                join(seen[key], i)
-            else:
-                seen[key] = i
-    copies = [i for i, claim in enumerate(claims) if based_on.get(claim.source)]
-    for i in copies:
-        for j, other in enumerate(claims):  # a copy repeats its original's figure when the two meet
-            if other.source in based_on[claims[i].source] and first[i] <= last[j] and first[j] <= last[i]:
-                join(j, i)
-    if len(claims) <= COPY_PAIRWISE_LIMIT:
-        _join_near_copies(claims, quotes, join)
+        who = (f"person:{' '.join(claim.attributed_to.casefold().split())}" if claim.attributed_to
+               else f"source:{claim.source}")
+        if who in seen:
+            join(seen[who], i)
+        else:
+            seen[who] = i
+    by_source: dict[str, list[int]] = {}
+    for i, claim in enumerate(claims):
+        by_source.setdefault(claim.source, []).append(i)
+    for i, claim in enumerate(claims):
+        originals = [j for source in sorted(based_on.get(claim.source, ())) for j in by_source.get(source, ())
+                     if meet(i, j)]
+        if originals:
+            join(min(originals, key=lambda j: claims[j].id), i)
+    quotes = [normalize_text(claim.quote) for claim in claims]
+    _join_copies(claims, quotes, meet, join)
     return [_find(parent, i) for i in range(len(claims))]
 
 
-def _join_near_copies(claims: Sequence[Claim], quotes: list[str], join: Callable[[int, int], None]) -> None:
+def _join_copies(claims: Sequence[Claim], quotes: list[str], meet: Callable[[int, int], bool],
+                 join: Callable[[int, int], None]) -> None:
+    """Near-identical quotes of different sources whose figures meet are one wire copy: identical ones in
+    any scope, 95 %-alike ones in scopes of up to COPY_PAIRWISE_LIMIT claims."""
+    long_enough = [i for i, quote in enumerate(quotes) if quote.count(" ") + 1 >= COPY_MIN_WORDS]
+    by_quote: dict[str, list[int]] = {}
+    for i in long_enough:
+        by_quote.setdefault(quotes[i], []).append(i)
+    for same in by_quote.values():
+        for j in same[1:]:
+            if claims[j].source != claims[same[0]].source and meet(same[0], j):
+                join(same[0], j)
+    if len(claims) > COPY_PAIRWISE_LIMIT:
+        return
     from rapidfuzz import fuzz
 
-    long_enough = [i for i, quote in enumerate(quotes) if quote.count(" ") + 1 >= COPY_MIN_WORDS]
     for n, i in enumerate(long_enough):
         for j in long_enough[n + 1:]:
-            if claims[i].source != claims[j].source and fuzz.ratio(quotes[i], quotes[j]) >= COPY_SIMILARITY:
+            if (claims[i].source != claims[j].source and meet(i, j)
+                    and fuzz.ratio(quotes[i], quotes[j]) >= COPY_SIMILARITY):
                 join(i, j)
 
 
 def _ancestors(dataset: Dataset) -> dict[str, frozenset[str]]:
-    """Each source's `based_on`, followed through: a copy of a copy repeats the first one."""
+    """Each source's `based_on`, followed through: a copy of a copy repeats the first one. Worked out once per
+    source, children before parents (no recursion: a chain may be thousands of sources long); a cycle ends
+    where it began."""
     found: dict[str, frozenset[str]] = {}
-    for source_id in dataset.sources:
-        seen: set[str] = set()
-        pending = list(dataset.sources[source_id].based_on)
-        while pending:
-            other = pending.pop()
-            if other in seen or other == source_id:
+
+    def direct(source_id: str) -> list[str]:
+        source = dataset.sources.get(source_id)
+        return [other for other in (source.based_on if source else ()) if other != source_id]
+
+    for root in dataset.sources:
+        stack: list[tuple[str, bool]] = [(root, False)]
+        open_now: set[str] = set()
+        while stack:
+            source_id, children_done = stack.pop()
+            if source_id in found:
                 continue
-            seen.add(other)
-            if other in dataset.sources:
-                pending.extend(dataset.sources[other].based_on)
-        found[source_id] = frozenset(seen)
+            if not children_done:
+                open_now.add(source_id)
+                stack.append((source_id, True))
+                stack.extend((other, False) for other in direct(source_id)
+                             if other not in found and other not in open_now)
+                continue
+            reach = set(direct(source_id))
+            for other in direct(source_id):
+                reach |= found.get(other, frozenset())
+            reach.discard(source_id)
+            found[source_id] = frozenset(reach)
+            open_now.discard(source_id)
     return found

@@ -38,6 +38,9 @@ class Interval:
     def __post_init__(self) -> None:
         if math.isnan(self.low) or math.isnan(self.high) or self.low > self.high:
             raise ValueSyntaxError(f"not an interval: [{self.low}, {self.high}]")
+        if self.low == self.high and (self.low_open or self.high_open):
+            raise ValueSyntaxError(f"an empty interval: {'(' if self.low_open else '['}{self.low}, {self.high}"
+                                   f"{')' if self.high_open else ']'} holds no value")
         if math.isinf(self.low):
             object.__setattr__(self, "low_open", True)
         if math.isinf(self.high):

@@ -96,7 +96,8 @@ def verdict_object(verdict: Verdict) -> dict[str, Any]:
         "origins": verdict.origins, "lone": verdict.lone, "tie": verdict.best is None,
         "representative": verdict.representative.id if verdict.representative else None,
         "alternatives": [{**_candidate(c, topic), "claims": [claim.id for claim in c.claims],
-                          "value": min(c.claims, key=lambda claim: claim.id).value} for c in verdict.tied],
+                          "value": c.representative.value, "representative": c.representative.id}
+                         for c in verdict.tied],
     }
 
 

@@ -150,7 +150,7 @@ def scope_label(scope: Scope) -> str:
 
 def tied_values(verdict: Verdict) -> str:
     """The answers a tie is between: '1,344 km vs 1,374 km'."""
-    return " vs ".join(sorted({min(c.claims, key=lambda claim: claim.id).value for c in verdict.tied}))
+    return " vs ".join(sorted({candidate.representative.value for candidate in verdict.tied}))
 
 
 def confidence(probability: float) -> str:
