@@ -246,7 +246,7 @@ def export(
     from functools import partial
 
     from claimtrack.export import ExportOptions, export_dataset, plan_export
-    from claimtrack.render.text import write_raw
+    from claimtrack.render.text import plural, write_raw
 
     options = ExportOptions(publisher, url_base)
     try:
@@ -260,7 +260,7 @@ def export(
         for problem in exported.problems:
             err.print(str(problem), highlight=False, soft_wrap=True, markup=False)
         if exported.paths:
-            err.print(f"exported {exported.count:,} {exported.noun}{'' if exported.count == 1 else 's'} to "
+            err.print(f"exported {plural(exported.count, exported.noun)} to "
                       f"{', '.join(map(str, exported.paths))}", highlight=False, soft_wrap=True, markup=False)
         return ExitCode.OK
 
@@ -313,6 +313,7 @@ def report(
     """One self-contained HTML page for editors: every topic in conflict as a range plot, with its quotes,
     sources and resolution (opens from disk, no network)."""
     from claimtrack.render.html import page
+    from claimtrack.render.text import plural
     from claimtrack.report import analyze
     from claimtrack.writer import write_output
 
@@ -326,8 +327,6 @@ def report(
         write_output(Path(output), html)
     except ClaimtrackError as error:
         _fail(error)
-    from claimtrack.render.text import plural
-
     resolved = sum(1 for conflict in analysis.conflicts.values() if conflict.status == "resolved")
     _stdout().print(f"wrote {output}: {plural(len(analysis.dataset.claims), 'claim')}, "
                     f"{plural(len(analysis.conflicts), 'topic')} in conflict ({resolved:,} of them resolved)",

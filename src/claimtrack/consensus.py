@@ -30,6 +30,7 @@ COPY_MIN_WORDS = 6  # … when long enough that two writers would not word them 
 COPY_PAIRWISE_LIMIT = 300  # larger scopes look for copies among identical quotes only (pairs cost n²)
 MAX_ITERATIONS = 100
 CONVERGED = 1e-4  # the largest change of any source's accuracy at the fixed point (shown to 4 places)
+WEAK = 0.5  # a verdict less probable than this is said to be weak
 _TIE = 1e-9
 
 
@@ -77,6 +78,17 @@ class Verdict:
     @property
     def lone(self) -> bool:
         return len(self.scope.claims) == 1
+
+    @property
+    def weak(self) -> bool:
+        """A verdict under even odds rests on the sources' track records more than on agreement."""
+        return self.best is not None and not self.lone and self.best.probability < WEAK
+
+    @property
+    def against(self) -> list[str]:
+        """The values of the claims that disagree, each once, in order."""
+        disagree = set(self.disagree)
+        return sorted({claim.value for claim in self.scope.claims if claim.id in disagree})
 
 
 @dataclass(frozen=True)

@@ -262,13 +262,11 @@ def _consensus(report: Report, topic: Topic) -> str:
         else:
             means = ("" if verdict.best.interval is None or topic.kind not in ("quantity", "date") else
                      f" <span class=\"means\">means {escape(text.interval_text(verdict.best.interval, topic))}</span>")
-            disagree = set(verdict.disagree)
-            against = sorted({c.value for c in scope.claims if c.id in disagree})
             body = (f"<strong>{escape(verdict.representative.value)}</strong>{means} — support {verdict.support} "
                     f"of {origins}, {escape(text.confidence(verdict.confidence))} confident"
-                    + (f"; against: {escape('; '.join(against))}" if against else "")
+                    + (f"; against: {escape('; '.join(verdict.against))}" if verdict.against else "")
                     + (" <em>(weak: it rests on the sources' track records, not on agreement)</em>"
-                       if verdict.confidence < 0.5 else ""))
+                       if verdict.weak else ""))
         lines.append(f"<p class=\"consensus\"><strong>Consensus{where}:</strong> {body}</p>")
     return "".join(lines)
 

@@ -164,7 +164,7 @@ def consensus(report: Report, topics: list[Topic], console: Console) -> None:
         console.print(_consensus_entry(verdict), soft_wrap=False)
     lone = 0 if topics else sum(1 for v in found.verdicts if v.lone)
     if lone:
-        console.print(Text(f"{lone:,} topic scope{'s' if lone != 1 else ''} with a single claim not shown "
+        console.print(Text(f"{text.plural(lone, 'topic scope')} with a single claim not shown "
                            "(name a topic, or use --format json).", style="dim"))
 
 
@@ -186,13 +186,11 @@ def _consensus_entry(verdict: Verdict) -> Text:
     if verdict.lone:
         details = "\n  a lone claim: nothing to weigh it against; its source's reliability"
     entry.append(details + f" · {text.confidence(verdict.confidence)} confident")
-    if verdict.best is not None and not verdict.lone and verdict.confidence < 0.5:
+    if verdict.weak:
         entry.append(" (weak: rests on the sources' track records)", style="yellow")
-    disagree = set(verdict.disagree)
-    against = sorted({claim.value for claim in scope.claims if claim.id in disagree})
-    if against:
+    if verdict.against:
         entry.append(" · against: ")
-        entry.append("; ".join(against), style="red")
+        entry.append("; ".join(verdict.against), style="red")
     return entry
 
 
