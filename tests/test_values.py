@@ -528,3 +528,28 @@ def test_date_error(text: str) -> None:
 
 def test_error_cases_are_many() -> None:
     assert len(QUANTITY_ERRORS) + len(DATE_ERRORS) >= 20
+
+
+# ---------------------------------------------------------------- a sign after a comparison is the number's sign
+# "more than -5%" was read as (5, ∞): the phrase pattern swallowed the minus as a hyphen ('under-five').
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("more than -5%", Interval(-5, INF, low_open=True)),
+    ("more than −5%", Interval(-5, INF, low_open=True)),  # U+2212, the typographic minus
+    ("over -5%", Interval(-5, INF, low_open=True)),
+    ("at least -5%", Interval(-5, INF)),
+    ("less than -2%", Interval(-INF, -2, high_open=True)),
+    ("up to -5%", Interval(-INF, -5)),
+    ("about -5%", Interval(-5.5, -4.5)),  # ± max(10 % of 5, half a unit)
+    ("almost -5%", Interval(-5.5, -5, high_open=True)),
+    ("-5% or more", Interval(-5, INF)),
+    ("more than -0.5%", Interval(-0.5, INF, low_open=True)),
+])
+def test_sign_after_a_comparison_is_kept(text: str, expected: Interval) -> None:
+    got = parse_quantity(text, _scale("%"))
+    assert (got.low_open, got.high_open) == (expected.low_open, expected.high_open), got
+    assert _same(got.low, expected.low) and _same(got.high, expected.high), got
+
+
+def test_a_hyphen_still_joins_a_comparison_to_a_word() -> None:
+    assert parse_quantity("under-five", _scale("count")) == Interval(-INF, 5, high_open=True)

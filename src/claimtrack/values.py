@@ -372,7 +372,8 @@ def _phrase_pattern(phrases: list[tuple[str, str]]) -> tuple[re.Pattern[str], di
     ordered = sorted(phrases, key=lambda item: -len(item[1]))
     parts = [re.escape(phrase) + (r"(?![a-z])" if phrase[-1].isalpha() else "") for _, phrase in ordered]
     names = {phrase: name for name, phrase in ordered}
-    return re.compile(rf"^(?:{'|'.join(parts)})[\s-]*"), names
+    # a hyphen joins a phrase to a word ('under-five'); before a number it is the number's sign ('over -5')
+    return re.compile(rf"^(?:{'|'.join(parts)})(?:\s|-(?![\s\d.]))*"), names
 
 
 _COMPARATOR_PATTERN, _COMPARATOR_NAMES = _phrase_pattern([(name, p) for name, phrases in _COMPARATORS for p in phrases])
