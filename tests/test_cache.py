@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -131,8 +132,21 @@ def test_registry_or_version_change_drops_file_entries(make_claims: ClaimsFactor
     topics = folder / "topics.yaml"
     assert FileCache.open(folder, topics).stored  # type: ignore[union-attr]
     monkeypatch.setattr(cache_module, "__version__", "0.0.0-other")
+    cache_module.code_stamp.cache_clear()
     assert FileCache.open(folder, topics).stored == {}  # type: ignore[union-attr]
     monkeypatch.undo()
+    monkeypatch.setenv("CLAIMTRACK_CACHE_DIR", str(cache_dir))
+    cache_module.code_stamp.cache_clear()
+    assert FileCache.open(folder, topics).stored  # type: ignore[union-attr]
+    source_file = Path(cache_module.__file__).parent / "values.py"  # the same version, other code (a checkout)
+    info = source_file.stat()
+    try:
+        os.utime(source_file, ns=(info.st_atime_ns, info.st_mtime_ns + 1))
+        cache_module.code_stamp.cache_clear()
+        assert FileCache.open(folder, topics).stored == {}  # type: ignore[union-attr]
+    finally:
+        os.utime(source_file, ns=(info.st_atime_ns, info.st_mtime_ns))
+        cache_module.code_stamp.cache_clear()
     monkeypatch.setenv("CLAIMTRACK_CACHE_DIR", str(cache_dir))
     topics.write_text(topics.read_text().replace("unit: km", "unit: mi"))
     assert FileCache.open(folder, topics).stored == {}  # type: ignore[union-attr]
@@ -275,7 +289,13 @@ def test_results_are_never_shown_with_paths_relative_to_another_working_director
 
 def test_a_cache_write_that_fails_half_way_leaves_no_file(tmp_path: Path) -> None:
     store = tmp_path / "cache" / "files.pickle"
-    cache_module._save(store, {"fine": 1}, iter([(0, b"part")]), {"unpicklable": lambda: 0})  # fails at the end
+    store.parent.mkdir()
+
+    def parts() -> Iterator[tuple[int, bytes]]:
+        yield 0, b"part"
+        raise OSError("disk full")
+
+    cache_module._save(store, {"fine": 1}, parts())  # fails at the end
     assert list(store.parent.iterdir()) == []  # no half-written file, no temporary left behind
     cache_module._save(store, {"fine": 1})
     assert [path.name for path in store.parent.iterdir()] == ["files.pickle"]

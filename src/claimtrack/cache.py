@@ -8,19 +8,30 @@ Two layers, both keyed on each file's path, size, mtime and content hash, and on
 A file whose size or mtime changed is hashed; only a different hash makes an entry stale. Unreadable or
 corrupt cache files are ignored (and rewritten). CLAIMTRACK_CACHE_DIR moves the cache; CLAIMTRACK_NO_CACHE=1
 turns it off.
+
+The cache is private and is not trusted: folders are made 0700 and files 0600; a cache folder or file that
+is a symlink, not ours, or writable by others is not used (with a warning, as ssh treats its keys); files are
+opened without following links or blocking; each record carries a checksum; and records are unpickled by
+an unpickler that builds only claimtrack's own record classes, so a planted file cannot run code.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
+import io
 import os
 import pickle
 import stat
+import struct
+import sys
+import tempfile
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
@@ -31,9 +42,27 @@ if TYPE_CHECKING:
     from claimtrack.dataset import SourceFile
 
 Value = TypeVar("Value")
-FORMAT = 8  # bump when what is pickled changes shape
+FORMAT = 9  # bump when what is pickled changes shape
 # a file modified (or its inode changed) this close to the cache's own write is hashed even when its stat agrees
 RACY_SECONDS = 2.0
+
+
+@lru_cache(maxsize=1)
+def code_stamp() -> str:
+    """The code a cache entry was worked out by: claimtrack's version, the cache format, Python's version,
+    the size and mtime of each of claimtrack's source files and of rich (which draws the cached tables). An
+    entry written by other code — an edited checkout, an upgrade that kept the version number — is not used."""
+    package = Path(__file__).parent
+    parts = [__version__, str(FORMAT), sys.version]
+    spec = importlib.util.find_spec("rich")
+    sources = sorted(package.rglob("*.py"))
+    if spec is not None and spec.origin:
+        sources.append(Path(spec.origin))
+    for path in sources:
+        with contextlib.suppress(OSError):
+            info = path.stat()
+            parts.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:20]
 
 
 def cache_root() -> Path | None:
@@ -55,7 +84,44 @@ def folder_cache_dir(folder: Path) -> Path | None:
     # paths are shown relative to the working directory, and cached results hold them as shown
     where = f"{folder.resolve()}\0{Path.cwd()}"
     digest = hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()[:24]
-    return root / digest
+    return _private_folder(root / digest)
+
+
+def _private_folder(directory: Path) -> Path | None:
+    """`directory`, made if need be, when it is a real folder of this user that no one else may write;
+    else None, with a warning. An older claimtrack's cache folder (0755) is made private."""
+    try:
+        directory.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            directory.mkdir(mode=0o700)
+        info = os.lstat(directory)
+    except OSError:
+        return None  # a cache that cannot be made only costs speed
+    if not stat.S_ISDIR(info.st_mode):
+        _distrust(directory, "is not a folder (a symlink or a file)")
+        return None
+    if info.st_uid != os.geteuid():
+        _distrust(directory, f"belongs to another user (uid {info.st_uid})")
+        return None
+    if info.st_mode & 0o077:
+        try:
+            os.chmod(directory, 0o700)
+        except OSError:
+            _distrust(directory, f"is open to others (mode {stat.S_IMODE(info.st_mode):04o})")
+            return None
+    return directory
+
+
+_WARNED: set[str] = set()
+
+
+def _distrust(path: Path, why: str) -> None:
+    """Say once per run that a cache file or folder is not used, and why."""
+    if str(path) not in _WARNED:
+        _WARNED.add(str(path))
+        shown = os.fsencode(str(path)).decode("ascii", "backslashreplace")  # never a control character
+        sys.stderr.write(f"warning: the cache {shown} {why}; it is not used (CLAIMTRACK_CACHE_DIR moves "
+                         "the cache, CLAIMTRACK_NO_CACHE=1 turns it off)\n")
 
 
 def file_hash(path: Path) -> str | None:
@@ -115,54 +181,138 @@ class Stamp:
         return False
 
 
-def _load(path: Path) -> Any:
+# A cache file: _MAGIC, then records, each a _FRAME (part index, -1 for the header; length; CRC-32) and that
+# many bytes of pickle. A torn or corrupted record fails its checksum and is simply no cache; that is also why
+# cache files are not fsynced, unlike the user's own files (writer.py).
+_MAGIC = b"claimtrack cache\0" + FORMAT.to_bytes(2, "big")
+_FRAME = struct.Struct(">qQI")
+_HEADER = -1
+
+# What a cache file may build: claimtrack's own record classes and the plain types inside them. Unpickling
+# calls whatever a file names; naming anything else (os.system, builtins.eval …) is refused, so a planted
+# or damaged file cannot run code. tests/test_cache.py checks that every class the cache writes is here.
+_RECORDS = frozenset({
+    ("claimtrack.cache", "Stamp"), ("claimtrack.dataset", "Claim"), ("claimtrack.dataset", "Resolution"),
+    ("claimtrack.dataset", "Source"), ("claimtrack.dataset", "SourceFile"), ("claimtrack.dataset", "Topic"),
+    ("claimtrack.errors", "ExitCode"), ("claimtrack.errors", "Location"), ("claimtrack.errors", "Problem"),
+    ("claimtrack.loader", "Positions"), ("claimtrack.loader", "_Packed"), ("claimtrack.loader", "_Scanned"),
+    ("claimtrack.units", "Unit"), ("claimtrack.values", "Interval"), ("claimtrack.values", "QuantityScale"),
+    ("claimtrack.values", "Widening"), ("array", "array"), ("array", "_array_reconstructor"),
+    ("pathlib", "PosixPath"), ("pathlib", "WindowsPath"), ("datetime", "date"),
+})
+
+
+class _RecordUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str, /) -> Any:
+        if (module, name) not in _RECORDS:
+            raise pickle.UnpicklingError(f"{module}.{name} is not a claimtrack cache record")
+        return super().find_class(module, name)
+
+
+def _loads(blob: bytes) -> Any:
+    return _RecordUnpickler(io.BytesIO(blob)).load()
+
+
+def _open(path: Path) -> BinaryIO | None:
+    """`path` to read when it is a regular file of this user that no one else may write; else None (with a
+    warning for anything but a missing file). A symlink is not followed and a FIFO does not block."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        with path.open("rb") as handle:
-            return pickle.load(handle)  # noqa: S301 — claimtrack's own cache file
-    except Exception:  # noqa: BLE001 — a missing, truncated or foreign cache file is simply no cache
+        descriptor = os.open(path, flags)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        if os.path.islink(path):
+            _distrust(path, "is a symlink")
+        elif not isinstance(error, PermissionError):
+            _distrust(path, f"cannot be read ({error.strerror or error})")
+        return None
+    info = os.fstat(descriptor)
+    why = None
+    if not stat.S_ISREG(info.st_mode):
+        why = "is not a regular file"
+    elif info.st_uid != os.geteuid():
+        why = f"belongs to another user (uid {info.st_uid})"
+    elif info.st_mode & 0o022:
+        why = f"may be written by others (mode {stat.S_IMODE(info.st_mode):04o})"
+    if why is not None:
+        os.close(descriptor)
+        _distrust(path, why)
+        return None
+    return os.fdopen(descriptor, "rb")
+
+
+def _frame(handle: BinaryIO) -> tuple[int, int, int] | None:
+    """The next record's (index, length, checksum); None at the end of the file or a torn frame."""
+    raw = handle.read(_FRAME.size)
+    return _FRAME.unpack(raw) if len(raw) == _FRAME.size else None
+
+
+def _checked(blob: bytes, length: int, checksum: int) -> bytes | None:
+    return blob if len(blob) == length and zlib.crc32(blob) == checksum else None
+
+
+def _load(path: Path) -> Any:
+    """The header record of a cache file, or None for a missing, foreign, damaged or untrusted one."""
+    handle = _open(path)
+    if handle is None:
+        return None
+    try:
+        with handle:
+            return _load_header(handle)
+    except Exception:  # noqa: BLE001 — a damaged record is simply no cache
         return None
 
 
-def _save(path: Path, *values: Any) -> None:
-    """Pickle `values` one after the other into `path`, atomically: readers see the old file or the new one.
-    A generator among them writes each (index, bytes) it yields as a pickled (index, length) and the bytes
-    themselves, then None."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def _save(path: Path, header: Any, parts: Iterator[tuple[int, bytes]] | None = None) -> None:
+    """Write the header record and then each (index, pickled part) that `parts` yields into `path`,
+    atomically: readers see the old file or the new one. The temporary file is made by mkstemp (a new,
+    private file of a name no one could guess, so a link planted in the folder is never followed)."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with temporary.open("wb") as handle:
-            for value in values:
-                if isinstance(value, Iterator):
-                    for index, blob in value:
-                        pickle.dump((index, len(blob)), handle, protocol=pickle.HIGHEST_PROTOCOL)
-                        handle.write(blob)
-                    pickle.dump(None, handle, protocol=pickle.HIGHEST_PROTOCOL)  # the end of the parts
-                else:
-                    pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-    except Exception:  # noqa: BLE001, S110 — a read-only or full cache directory, or an object pickle refuses,
+        descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError:
+        return  # a read-only, full or vanished cache folder only costs speed
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(_MAGIC)
+            for index, blob in ((_HEADER, pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)), *(parts or ())):
+                handle.write(_FRAME.pack(index, len(blob), zlib.crc32(blob)))
+                handle.write(blob)
+        os.replace(name, path)
+    except Exception:  # noqa: BLE001, S110 — a full cache folder, or an object pickle refuses,
         pass  # only costs speed
     finally:
         with contextlib.suppress(OSError):  # still there when it failed or was interrupted half-way
-            os.unlink(temporary)
+            os.unlink(name)
 
 
-def _load_parts(path: Path) -> tuple[Any, tuple[int, int, int], dict[int, tuple[int, int]]] | None:
-    """The header, the file's identity and where each part's bytes are in it, as FileCache.save writes them:
-    parts are read when needed, not held in memory (a 100,000-claim folder's are 45 MB)."""
+def _load_parts(path: Path) -> tuple[Any, tuple[int, int, int], dict[int, tuple[int, int, int]]] | None:
+    """The header, the file's identity and where each part's bytes are in it (offset, length, checksum), as
+    FileCache.save writes them: parts are read when needed, not held in memory (a 100,000-claim folder's
+    are 45 MB)."""
+    handle = _open(path)
+    if handle is None:
+        return None
     try:
-        with path.open("rb") as handle:
-            header = pickle.load(handle)  # noqa: S301 — claimtrack's own cache file
-            parts: dict[int, tuple[int, int]] = {}
-            while (item := pickle.load(handle)) is not None:  # noqa: S301 — as the header above
-                index, length = item
-                if not isinstance(index, int) or not isinstance(length, int) or length < 0:
-                    raise ValueError("not a part")
-                parts[index] = (handle.tell(), length)
+        with handle:
+            header = _load_header(handle)
+            parts: dict[int, tuple[int, int, int]] = {}
+            while (frame := _frame(handle)) is not None:
+                index, length, checksum = frame
+                parts[index] = (handle.tell(), length, checksum)
                 handle.seek(length, os.SEEK_CUR)
             return header, _identity(handle), parts
     except Exception:  # noqa: BLE001 — a missing, truncated or foreign cache file is simply no cache
         return None
+
+
+def _load_header(handle: BinaryIO) -> Any:
+    if handle.read(len(_MAGIC)) != _MAGIC or (frame := _frame(handle)) is None or frame[0] != _HEADER:
+        raise ValueError("not a claimtrack cache file")
+    blob = _checked(handle.read(frame[1]), frame[1], frame[2])
+    if blob is None:
+        raise ValueError("damaged header")
+    return _loads(blob)
 
 
 def _identity(handle: BinaryIO) -> tuple[int, int, int]:
@@ -183,12 +333,12 @@ class FileCache:
     """
 
     def __init__(self, store: Path, registry: str | None, saved: dict[str, Any], written_at: float,
-                 stored: tuple[tuple[int, int, int], dict[int, tuple[int, int]]] | None = None) -> None:
+                 stored: tuple[tuple[int, int, int], dict[int, tuple[int, int, int]]] | None = None) -> None:
         self.store = store
         self.registry = registry
-        # the cache file as read, and where each part is in it: (offset, length)
+        # the cache file as read, and where each part is in it: (offset, length, checksum)
         self._identity: tuple[int, int, int] | None = stored[0] if stored else None
-        self.stored: dict[int, tuple[int, int]] = stored[1] if stored else {}
+        self.stored: dict[int, tuple[int, int, int]] = stored[1] if stored else {}
         self.topics: Any = saved.get("topics")  # what dataset._load_topics gave for this registry
         self.derived: dict[str, Any] = saved.get("derived") or {}  # see for_registry
         self.written_at = written_at
@@ -203,7 +353,7 @@ class FileCache:
         directory = folder_cache_dir(folder)
         if directory is None:
             return None
-        registry = f"{__version__}:{FORMAT}:{file_hash(topics_path) if topics_path else None}"
+        registry = f"{code_stamp()}:{file_hash(topics_path) if topics_path else None}"
         store = directory / "files.pickle"
         loaded = _load_parts(store)
         if loaded is None or not isinstance(loaded[0], dict) or loaded[0].get("registry") != registry:
@@ -212,19 +362,24 @@ class FileCache:
         return cls(store, registry, saved, float(saved.get("written_at", 0)), (identity, stored))
 
     def blobs(self, indexes: Iterable[int]) -> Iterator[tuple[int, bytes | None]]:
-        """Parts as pickled in the cache file; None for each when the file is no longer the one read."""
-        try:
-            with self.store.open("rb") as handle:
-                same = _identity(handle) == self._identity
-                for index in indexes:
-                    where = self.stored.get(index) if same else None
-                    if where is None:
-                        yield index, None
-                    else:
-                        handle.seek(where[0])
-                        yield index, handle.read(where[1])
-        except OSError:
+        """Parts as pickled in the cache file; None for each when the file is no longer the one read or the
+        part fails its checksum."""
+        handle = _open(self.store)
+        if handle is None:
             yield from ((index, None) for index in indexes)
+            return
+        with handle:
+            same = _identity(handle) == self._identity
+            for index in indexes:
+                where = self.stored.get(index) if same else None
+                if where is None:
+                    yield index, None
+                    continue
+                try:
+                    handle.seek(where[0])
+                    yield index, _checked(handle.read(where[1]), where[1], where[2])
+                except OSError:
+                    yield index, None
 
     def get(self, path: Path) -> SourceFile | None:
         """The file's entry while it is still valid."""
@@ -268,7 +423,7 @@ class FileCache:
         """Here: the helper's results for `paths`, out of what `pack` sent; its parts are kept as sent."""
         blobs, loose = packed
         # our own forked child's parts, through a pipe only it holds (docs/security.md)
-        parts = {index: pickle.loads(blob) for index, blob in blobs}  # noqa: S301 — see above
+        parts = {index: _loads(blob) for index, blob in blobs}
         read = [loose[n] if n in loose else parts[_chunk_of(key)][key]
                 for n, key in enumerate(os.path.abspath(path) for path in paths)]
         for index, blob in blobs:
@@ -331,7 +486,7 @@ class FileCache:
         if part is None:
             try:
                 blob = next(self.blobs([index]))[1]
-                part = pickle.loads(blob) if blob is not None else {}  # noqa: S301 — claimtrack's own cache file
+                part = _loads(blob) if blob is not None else {}
             except Exception:  # noqa: BLE001 — a damaged part is an empty one
                 part = {}
             self.chunks[index] = part if isinstance(part, dict) else {}
@@ -347,7 +502,7 @@ class OutputCache:
 
     def __init__(self, folder: Path, key: str) -> None:
         directory = folder_cache_dir(folder)
-        digest = hashlib.sha256(f"{__version__}:{FORMAT}:{key}".encode()).hexdigest()[:24]
+        digest = hashlib.sha256(f"{code_stamp()}:{key}".encode("utf-8", "surrogateescape")).hexdigest()[:24]
         self.store = directory / f"out-{digest}.pickle" if directory else None
         self.folder = folder
 
@@ -355,12 +510,18 @@ class OutputCache:
         if self.store is None:
             return None
         saved = _load(self.store)
-        if not isinstance(saved, dict) or saved.get("listing") != _listing(self.folder):
+        try:
+            if saved["listing"] != _listing(self.folder):
+                return None
+            written_at = float(saved["written_at"])
+            if not all(stamp.still(path, written_at) for path, stamp in saved["files"].items()):
+                return None
+            output = saved["stdout"], saved["stderr"], saved["exit_code"]
+        except Exception:  # noqa: BLE001 — not a record this version wrote: no cache
             return None
-        written_at = float(saved.get("written_at", 0))
-        if not all(stamp.still(path, written_at) for path, stamp in saved.get("files", {}).items()):
+        if not (isinstance(output[0], bytes) and isinstance(output[1], bytes) and type(output[2]) is int):
             return None
-        return saved["stdout"], saved["stderr"], saved["exit_code"]
+        return output
 
     def put(self, read: list[Path], stdout: bytes, stderr: bytes, exit_code: int,
             known: Mapping[str, Stamp] | None = None) -> None:
