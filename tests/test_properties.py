@@ -220,12 +220,21 @@ def grouped(value: Decimal) -> str:
 WRITERS = {"plain": plain, "thousands": grouped}
 
 
+def refused_on_purpose(value: Decimal, name: str = "km") -> bool:
+    """Numbers the reader asks about instead of guessing (docs/format.md, "Ambiguous numbers"): one to three
+    digits, a dot and exactly three decimals ('1.344': 1,344 in much of Europe), and a bare fraction of one
+    on a percent topic ('0.2': 0.2 % or 20 %?). Tested in test_values.py; kept out of the properties here."""
+    return bool(re.fullmatch(r"[1-9]\d{0,2}\.\d{3}", format(abs(value), "f"))) or (
+        name == "%" and 0 < abs(value) < 1)
+
+
 @FAST
 @given(magnitudes, st.sampled_from(sorted(WRITERS)), st.sampled_from(["km", "count", "USD", "%"]),
        st.booleans())
 def test_written_number_is_contained(value: Decimal, style: str, name: str, negative: bool) -> None:
     if name == "%":
         value = value % 1000
+    assume(not refused_on_purpose(value, name))
     written = WRITERS[style](value)
     if negative and value:
         written, value = "-" + written, -value
@@ -275,6 +284,7 @@ COMPARATORS = {  # phrase -> (x inside?, low end, high end) as docs/format.md, w
 @given(magnitudes, st.sampled_from(sorted(COMPARATORS)), st.sampled_from(sorted(WRITERS)),
        st.sampled_from(["km", "count", "USD"]))
 def test_comparators_place_the_number(value: Decimal, phrase: str, style: str, name: str) -> None:
+    assume(not refused_on_purpose(value, name))
     x = float(value)
     written = f"{phrase} {WRITERS[style](value)}"
     interval = quantity_or_error(written, SCALES[name])
@@ -299,6 +309,7 @@ def test_comparators_place_the_number(value: Decimal, phrase: str, style: str, n
        st.sampled_from(["", " km"]))
 def test_ranges_contain_both_ends(first: Decimal, second: Decimal, pattern: str, unit: str) -> None:
     low, high = sorted((first, second))
+    assume(not refused_on_purpose(low) and not refused_on_purpose(high))
     written = pattern.format(a=grouped(low), b=grouped(high)) + unit
     interval = quantity_or_error(written, SCALES["km"])
     assert interval is not None, written
@@ -319,6 +330,7 @@ def test_percent_is_contained(whole: int, places: int, suffix: str) -> None:
                                     ("ft", 0.0003048), ("km", 1.0), ("kilometres", 1.0)]))
 def test_units_convert_into_the_topic_unit(value: Decimal, unit: tuple[str, float]) -> None:
     spelling, factor = unit
+    assume(not refused_on_purpose(value))
     interval = quantity_or_error(f"{grouped(value)} {spelling}", SCALES["km"])
     assert interval is not None
     assert contains(interval, float(value) * factor, rel=1e-6), (value, spelling, interval)

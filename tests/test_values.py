@@ -553,3 +553,81 @@ def test_sign_after_a_comparison_is_kept(text: str, expected: Interval) -> None:
 
 def test_a_hyphen_still_joins_a_comparison_to_a_word() -> None:
     assert parse_quantity("under-five", _scale("count")) == Interval(-INF, 5, high_open=True)
+
+
+# ---------------------------------------------------------------- ambiguous numbers and dates: a hint, not a guess
+
+@pytest.mark.parametrize(("text", "both"), [
+    ("285.000 km", ("285,000", "285.000 ± 0.0005")),
+    ("1.344 km", ("1,344", "1.344 ± 0.0005")),
+    ("about 2.500 km", ("2,500", "2.500 ± 0.0005")),
+])
+def test_a_dot_before_three_digits_is_refused_with_both_readings(text: str, both: tuple[str, str]) -> None:
+    with pytest.raises(ValueSyntaxError, match="ambiguous") as raised:
+        parse_quantity(text, _scale("km"))
+    assert all(f"'{reading}'" in str(raised.value) for reading in both), raised.value
+
+
+@pytest.mark.parametrize(("text", "low", "high"), [
+    ("1.344 million km", 1_343_500, 1_344_500),  # a scale word makes it a decimal
+    ("0.250 km", 0.2495, 0.2505),  # no one groups thousands after a zero
+    ("1.5 km", 1.45, 1.55),
+    ("1.234.567 km", 1_234_566.5, 1_234_567.5),  # two dot groups: thousands, unambiguously
+    ("13,3 km", 13.25, 13.35),  # a decimal comma: a comma before one or two digits never groups thousands
+    ("1.234,5 km", 1234.45, 1234.55),
+    ("60 000,5 km", 60000.45, 60000.55),
+    ("1,344 km", 1343.5, 1344.5),  # the English spelling is unchanged
+    ("8,848.86 km", 8848.855, 8848.865),
+])
+def test_unambiguous_european_spellings_are_read(text: str, low: float, high: float) -> None:
+    got = parse_quantity(text, _scale("km"))
+    assert _same(got.low, low, 1e-9) and _same(got.high, high, 1e-9), got
+
+
+@pytest.mark.parametrize("text", ["0.2", "about 0.5", "0.2-0.3", "-0.4"])
+def test_a_bare_fraction_on_a_percent_topic_asks_which_was_meant(text: str) -> None:
+    with pytest.raises(ValueSyntaxError, match="looks like a fraction") as raised:
+        parse_quantity(text, _scale("%"))
+    assert "%' for" in str(raised.value) and "if the share" in str(raised.value)
+
+
+@pytest.mark.parametrize(("text", "expected"), [("0.2%", (0.15, 0.25)), ("1.5", (1.45, 1.55)), ("0", (-0.5, 0.5))])
+def test_percent_values_that_say_what_they_mean_are_read(text: str, expected: tuple[float, float]) -> None:
+    got = parse_quantity(text, _scale("%"))
+    assert _same(got.low, expected[0]) and _same(got.high, expected[1]), got
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("27.03.2023", date(2023, 3, 27)),  # only day first is a date
+    ("27/03/2023", date(2023, 3, 27)),
+    ("03/27/2023", date(2023, 3, 27)),  # only month first is a date
+    ("4.4.2023", date(2023, 4, 4)),  # both readings are the same day
+    ("2023-03-28T10:00", date(2023, 3, 28)),  # an ISO date and time: the day as written
+    ("2023-03-28T10:00:00Z", date(2023, 3, 28)),
+    ("2023-03-28 23:59:59+05:00", date(2023, 3, 28)),
+])
+def test_unambiguous_numeric_dates_are_read(text: str, day: date) -> None:
+    assert parse_date(text) == Interval(day.toordinal(), day.toordinal())
+
+
+@pytest.mark.parametrize(("text", "rewrites"), [
+    ("03/04/2023", ("2023-04-03", "2023-03-04")),
+    ("01.02.2024", ("2024-02-01", "2024-01-02")),
+])
+def test_ambiguous_numeric_dates_suggest_both_rewrites(text: str, rewrites: tuple[str, str]) -> None:
+    with pytest.raises(ValueSyntaxError, match="ambiguous") as raised:
+        parse_date(text)
+    assert all(rewrite in str(raised.value) for rewrite in rewrites), raised.value
+
+
+@pytest.mark.parametrize(("text", "first", "last"), [
+    ("end of 2028", date(2028, 9, 1), date(2028, 12, 31)),  # as 'late 2028' (docs/decisions.md)
+    ("beginning of 2028", date(2028, 1, 1), date(2028, 4, 30)),
+    ("start of May 2024", date(2024, 5, 1), date(2024, 5, 10)),
+    ("middle of 2024", date(2024, 5, 1), date(2024, 8, 31)),
+    ("by the end of 2028", date(1, 1, 1), date(2028, 12, 31)),
+])
+def test_beginning_middle_and_end_of_are_early_mid_and_late(text: str, first: date, last: date) -> None:
+    got = parse_date(text)
+    assert got.high == last.toordinal()
+    assert got.low == first.toordinal() or (math.isinf(got.low) and first == date(1, 1, 1))

@@ -7,6 +7,7 @@ that month (as ordinal day numbers). Every function raises ValueSyntaxError with
 from __future__ import annotations
 
 import calendar
+import contextlib
 import math
 import re
 import unicodedata
@@ -143,8 +144,29 @@ def _digits_precision(digits: str) -> float:
     return 0.5 * 10.0 ** (len(digits) - len(stripped))
 
 
+# Continental European spellings. Unambiguous ones are read: a decimal comma with one or two decimals
+# ('13,3', '1.234,5', '60 000,5') and dots grouping thousands twice or more ('1.234.567'). A single dot before
+# exactly three digits ('285.000', '1.344') means 285 in English and 285,000 in much of Europe: refused,
+# naming both readings, unless a scale word makes it a decimal ('1.344 million').
+_DECIMAL_COMMA = re.compile(r"-?(?:\d{1,3}(?:\.\d{3})+|\d{1,3}(?: \d{3})+|\d+),\d{1,2}(?![\d,.])")
+_DOT_THOUSANDS = re.compile(r"-?\d{1,3}(?:\.\d{3}){2,}(?![\d.,])")
+_DOT_OR_THOUSANDS = re.compile(r"-?[1-9]\d{0,2}\.\d{3}(?![\d.,])")
+_SCALE_AFTER = re.compile(r"\s*(?:thousand|million|billion|trillion|mn|mln|bn|tn|lakh|crore)\b")
+
+
 def _read_number(text: str) -> tuple[float, float, str] | None:
     """A leading number in digits or words; returns (value, half_unit, rest)."""
+    match = _DECIMAL_COMMA.match(text) or _DOT_THOUSANDS.match(text)
+    if match:  # rewritten the English way, then read as any other number
+        whole, _, decimals = match.group().partition(",")
+        digits = whole.replace(".", ",").replace(" ", ",") + (f".{decimals}" if decimals else "")
+        return float(digits.replace(",", "")), _digits_precision(digits), text[match.end():]
+    match = _DOT_OR_THOUSANDS.match(text)
+    if match and not _SCALE_AFTER.match(text, match.end()):
+        written = match.group()
+        whole = written.replace(".", ",")
+        raise ValueSyntaxError(f"'{written}' is ambiguous: {written} in English, {whole} in much of Europe; write "
+                               f"'{whole}' for the thousands, or '{written} ± 0.0005' for the decimal")
     match = _NUMBER.match(text)
     if match:
         digits = match.group()
@@ -413,6 +435,7 @@ def _parse_quantity(text: str, scale: QuantityScale) -> Interval:
             return Interval(low - low_half, high + high_half)
     amount, rest = _read_amount(text)
     _check_rest(rest, amount, scale)
+    _check_fraction(amount, scale)
     value = _convert(amount.value, amount, scale)
     half = _convert(amount.plus_minus if amount.plus_minus is not None else amount.half_unit, amount, scale)
     reach = max(half, scale.approx.width(value))
@@ -452,6 +475,8 @@ def _read_range(left: str, right: str, scale: QuantityScale) -> tuple[tuple[floa
     elif right_amount.unit is None:
         right_amount = replace(right_amount, unit=left_amount.unit, share=left_amount.share)
     _check_rest(right_rest, right_amount, scale)
+    _check_fraction(left_amount, scale)
+    _check_fraction(right_amount, scale)
     ends = []
     for amount in (left_amount, right_amount):
         half = amount.plus_minus if amount.plus_minus is not None else amount.half_unit
@@ -469,6 +494,15 @@ def _check_rest(rest: str, amount: _Amount, scale: QuantityScale) -> None:
         raise ValueSyntaxError(_unknown_unit_message(rest, scale.unit))
     if not re.fullmatch(r"[a-z][a-z' .-]*", rest):
         raise ValueSyntaxError(f"unexpected {rest!r} after the number")
+
+
+def _check_fraction(amount: _Amount, scale: QuantityScale) -> None:
+    """A bare '0.2' on a percent topic may be 0.2 % or the share 0.2 (20 %): ask, do not guess."""
+    if (scale.unit is not None and scale.unit.dimension == "percent" and amount.unit is None
+            and 0 < abs(amount.value) < 1):
+        value = f"{amount.value:g}"
+        raise ValueSyntaxError(f"'{value}' on a percent topic looks like a fraction: write '{value}%' for "
+                               f"{value} percent, or '{amount.value * 100:g}%' if the share {value} was meant")
 
 
 def _unknown_unit_message(word: str, unit: Unit) -> str:
@@ -556,8 +590,9 @@ _MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if nam
 _MONTHS |= {"sept": 9}
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11)}
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
-_PART_WORDS = (("beginning of", "early"), ("start of", "early"), ("early", "early"), ("middle of", "mid"),
-               ("mid", "mid"), ("end of", "late"), ("late", "late"))
+# parse_span has dropped 'of' and 'the' before these are looked for: 'end of 2028' is 'end 2028' by then
+_PART_WORDS = (("beginning", "early"), ("start", "early"), ("early", "early"), ("middle", "mid"),
+               ("mid", "mid"), ("end", "late"), ("late", "late"))
 _DATE_COMPARATORS = (("no later than", "by"), ("not later than", "by"), ("no earlier than", "since"),
                      ("not before", "since"), ("not after", "by"), ("prior to", "before"), ("earlier than", "before"),
                      ("later than", "after"), ("before", "before"), ("after", "after"), ("until", "by"),
@@ -636,6 +671,12 @@ def parse_span(text: str) -> Span:
     """A single date expression -> its first and last day."""
     text = re.sub(r"\b(the|of|in)\b", " ", text.replace(",", " "))
     text = re.sub(r"\s+", " ", text).strip(" .")
+    # an ISO date with a time of day ('2023-03-28T10:00', '…T10:00:00+05:00') is that day as written
+    text = re.sub(r"^(\d{4}-\d{1,2}-\d{1,2})[t ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?$", r"\1", text)
+    match = re.fullmatch(r"(\d{1,2})([./])(\d{1,2})\2(\d{4})", text)
+    if match:
+        return _day_first_or_month_first(int(match.group(1)), int(match.group(3)), int(match.group(4)),
+                                         match.group())
     match = re.fullmatch(r"(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?", text)
     if match:
         year, month, day = (int(g) if g else None for g in match.groups())
@@ -699,6 +740,23 @@ def _calendar_date(text: str) -> Span:
     if year is None or (day is not None and month is None):
         raise ValueSyntaxError("a date needs a year: write 2023-04-02, April 2023 or 2023")
     return _span(year, month, day)
+
+
+def _day_first_or_month_first(first: int, second: int, year: int, written: str) -> Span:
+    """'27.03.2023' and '27/03/2023' are read day first, '03/27/2023' month first, because only one reading
+    is a date; '03/04/2023' is 3 April in most of the world and March 4 in the United States: refused."""
+    readings = []
+    for day, month in ((first, second), (second, first)):
+        with contextlib.suppress(ValueSyntaxError):
+            readings.append(_span(year, month, day) if 1 <= month <= 12 else None)
+    found = [span for span in readings if span is not None]
+    if len(found) == 1 or (len(found) == 2 and found[0] == found[1]):
+        return found[0]
+    if not found:
+        raise ValueSyntaxError(f"{written!r} is not a date")
+    a, b = (span[0] for span in found)
+    raise ValueSyntaxError(f"{written!r} is ambiguous: {a:%-d %B %Y} (day first) or {b:%B %-d, %Y} (month "
+                           f"first); write {a.isoformat()} or {b.isoformat()}")
 
 
 def _date_hint(token: str) -> str:
