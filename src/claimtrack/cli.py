@@ -353,6 +353,30 @@ def consensus(
     _serve(claims_dir, f"consensus:{topic}:{fmt.value}", body)
 
 
+class UnitsFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def units(
+    dimension: Annotated[Optional[str], typer.Argument(  # noqa: UP045
+        help="Only units of this dimension: length, area, volume, flow, mass, energy, power, voltage, speed, "
+             "duration, percent or currency.")] = None,
+    fmt: Annotated[UnitsFormat, typer.Option("--format", "-f", help="Output format.")] = UnitsFormat.table,
+) -> None:
+    """The units values may be written in, with the other spellings read as each."""
+    from claimtrack.models import did_you_mean
+    from claimtrack.render.units import units_json, units_table
+    from claimtrack.units import UNITS
+
+    dimensions = sorted({unit.dimension.split(":", 1)[0] for unit in UNITS.values()})
+    if dimension is not None and dimension not in dimensions:
+        _fail(ClaimtrackError(f"unknown dimension {dimension!r}{did_you_mean(dimension, dimensions)}; one of "
+                              f"{', '.join(dimensions)}"))
+    (units_json if fmt is UnitsFormat.json else units_table)(_stdout(), dimension)
+
+
 @app.command()
 def schema(
     kind: Annotated[str, typer.Argument(help="'source' or 'topics'; both when omitted.")] = "",

@@ -116,7 +116,8 @@ _DENOMINATORS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, 
                  "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7,
                  "eighth": 8, "eighths": 8, "ninth": 9, "ninths": 9, "tenth": 10, "tenths": 10}
 _NUMBER = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+(?![\d.])|\d+)(?:\.\d+)?|-?\.\d+")
-_CURRENCY_CODES = ("usd", "eur", "gbp", "rub", "tjs", "afn", "cny", "uzs", "kzt", "inr")
+_CURRENCY_CODES = ("usd", "eur", "gbp", "rub", "tjs", "afn", "cny", "uzs", "kzt", "inr", "pkr", "kgs", "tmt", "irr",
+                   "try", "jpy", "chf", "sar", "aed")
 _CURRENCY_SIGN = re.compile(rf"(us\$|\$|€|£|¥|(?:{'|'.join(_CURRENCY_CODES)})(?=\s*\d))\s*")
 _CURRENCY_OF_SIGN = {"us$": "$", "$": "$", "€": "€", "£": "£", "¥": "yuan", **{c: c for c in _CURRENCY_CODES}}
 
@@ -667,12 +668,15 @@ def _parse_with_context(left: str, right: str) -> Span:
         raise
 
 
+_ISO_TIME = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})[t ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?$")
+
+
 def parse_span(text: str) -> Span:
     """A single date expression -> its first and last day."""
     text = re.sub(r"\b(the|of|in)\b", " ", text.replace(",", " "))
     text = re.sub(r"\s+", " ", text).strip(" .")
     # an ISO date with a time of day ('2023-03-28T10:00', '…T10:00:00+05:00') is that day as written
-    text = re.sub(r"^(\d{4}-\d{1,2}-\d{1,2})[t ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?$", r"\1", text)
+    text = _ISO_TIME.sub(r"\1", text)
     match = re.fullmatch(r"(\d{1,2})([./])(\d{1,2})\2(\d{4})", text)
     if match:
         return _day_first_or_month_first(int(match.group(1)), int(match.group(3)), int(match.group(4)),
