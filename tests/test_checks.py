@@ -367,6 +367,24 @@ CASES = [
             quote: "the Wakhan corridor is closed"
         """, "texts/eurasianet-2025.txt": "Dushanbe and Kabul share a border.\n"}, TOPICS, "eurasianet-2025.yaml",
         7, ["quote of eurasianet-2025/border-length is not in"], 1, id="quote-not-found-at-all"),
+    pytest.param("empty-quote", {"eurasianet-2025.yaml": """\
+        source:
+          title: Tajik-Taliban Relations Slowly Warm
+        claims:
+          - topic: border-length
+            value: "1,374 km"
+            quote: " "
+        """}, TOPICS, "eurasianet-2025.yaml", 6, ["eurasianet-2025/border-length: the quote is empty"], 1,
+        id="empty-quote"),
+    pytest.param("figure-not-in-quote", {"eurasianet-2025.yaml": """\
+        source:
+          title: Tajik-Taliban Relations Slowly Warm
+        claims:
+          - topic: border-length
+            value: "1,734 km"
+            quote: "a rugged 1,374-kilometer-long border"
+        """}, TOPICS, "eurasianet-2025.yaml", 5, ["the value '1,734 km' has 1,734, which its quote does not say"], 0,
+        id="figure-not-in-quote"),
     pytest.param("unresolved-conflict", {"asatryan-2024.yaml": ASATRYAN, "eurasianet-2025.yaml": EURASIANET}, TOPICS,
                  "eurasianet-2025.yaml", 4, ["says '1,374 km'", "conflicts with asatryan-2024/border-length",
                                              "claimtrack resolve border-length"], 1, id="unresolved-conflict"),
@@ -380,8 +398,59 @@ def test_each_code(tmp_path: Path, code: str, files: dict[str, str | bytes], top
     code_seen, data = check_json(folder)
     assert code_seen == exit_code
     assert data["ok"] is (exit_code == 0)
-    severity = "warning" if code in ("near-duplicate-topic", "stale-resolution") else "error"
+    severity = "warning" if code in ("near-duplicate-topic", "stale-resolution", "figure-not-in-quote") else "error"
     assert_problem(data, code, file, line, *words, severity=severity)
+
+
+EVIDENCE_TOPICS = TOPICS + """\
+  tajik-share:
+    title: Tajik share of the population
+    unit: "%"
+  refugees:
+    title: Refugees received
+  loans:
+    title: Loans
+    unit: USD
+"""
+
+
+def _figure_warnings(tmp_path: Path, topic: str, value: str, quote: str) -> tuple[int, list[dict[str, object]]]:
+    folder = make_folder(tmp_path, {"a.yaml": f"""\
+        source:
+          title: A
+        claims:
+          - topic: {topic}
+            value: "{value}"
+            quote: "{quote}"
+        """}, EVIDENCE_TOPICS)
+    exit_code, data = check_json(folder)
+    assert [p["code"] for p in data["problems"] if p["code"] != "figure-not-in-quote"] == [], data
+    return exit_code, [p for p in data["problems"] if p["code"] == "figure-not-in-quote"]
+
+
+@pytest.mark.parametrize(("topic", "value", "quote"), [
+    ("border-length", "1,344 km", "a 1 344-km border"),  # thousands written with a space
+    ("refugees", "14 thousand", "fourteen thousand refugees"),  # words
+    ("refugees", "14,000", "some 14 thousand people"),  # a scale word
+    ("loans", "$2.8 billion", "$2,8 billion in loans"),  # a decimal comma
+    ("refugees", "about twenty", "20 families"),
+    ("tajik-share", "46%", "46 per cent of the population"),
+    ("border-length", "1,100–1,300 km", "between 1,100 and 1,300 kilometres"),
+    ("tajik-share", "a quarter", "roughly a quarter"),  # no figure to compare
+])
+def test_a_figure_written_another_way_is_in_its_quote(tmp_path: Path, topic: str, value: str, quote: str) -> None:
+    assert _figure_warnings(tmp_path, topic, value, quote)[1] == []
+
+
+@pytest.mark.parametrize(("topic", "value", "quote"), [
+    ("refugees", "9,000", "about 6,000 troops"),
+    ("border-length", "1,100–1,400 km", "between 1,100 and 1,300 kilometres"),  # one end differs
+    ("loans", "$5 million", "$6 million"),
+    ("refugees", "twenty", "12 families"),
+])
+def test_a_figure_its_quote_does_not_say_is_a_warning(tmp_path: Path, topic: str, value: str, quote: str) -> None:
+    exit_code, found = _figure_warnings(tmp_path, topic, value, quote)
+    assert exit_code == 0 and len(found) == 1 and found[0]["severity"] == "warning", found
 
 
 def test_stale_resolution_is_a_warning(tmp_path: Path) -> None:

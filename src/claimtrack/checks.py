@@ -271,6 +271,39 @@ def _quote_problem(claim: Claim, quote: str, flat: str, lines: list[int], text: 
                    f"({alignment.score:.0f}% alike) at line {line}: \"{passage}\"")
 
 
+def evidence(given: CheckInput) -> Iterable[Problem]:
+    """A claim's quote is its evidence: it may not be empty, and the figures of a quantity's value should be
+    in it (written any way: '1,344' and '1 344', '14 thousand' and 'fourteen thousand')."""
+    from claimtrack.values import figures
+
+    quantity_topics = {key for key, topic in given.dataset.topics.items() if topic.kind == "quantity"}
+    for claim in given.dataset.claims:
+        if not claim.quote.strip():
+            yield Problem(claim.quote_location, "empty-quote",
+                          f"{claim.id}: the quote is empty; copy the sentence of the source that says it")
+        elif claim.topic in quantity_topics and not _digits_in(claim.value, claim.quote):
+            quoted = frozenset().union(*figures(claim.quote))
+            missing = [group for group in figures(claim.value) if not group & quoted]
+            if missing:
+                shown = ", ".join(f"{min(group):,g}" for group in missing)
+                yield Problem(claim.positions.location((*claim.keypath, "value")), "figure-not-in-quote",
+                              f"{claim.id}: the value {claim.value!r} has {shown}, which its quote does not say; "
+                              "check the value against the quote", "warning", topic=claim.topic)
+
+
+_NOT_DIGITS = re.compile(r"\D+")
+
+
+def _digits_in(value: str, quote: str) -> bool:
+    """The quick test that settles most claims: each number of the value, digits only, is in the quote's
+    digits ('1,344 km' in 'a 1 344-km border'). A value with no digits ('twenty') goes to the full test."""
+    numbers = _NOT_DIGITS.split(value)
+    if not any(numbers):
+        return False
+    digits = _NOT_DIGITS.sub("", quote)
+    return all(number in digits for number in numbers if number)
+
+
 def unresolved_conflicts(given: CheckInput) -> Iterable[Problem]:
     """Each claim in an unresolved conflict, with the claims it conflicts with and their values."""
     for conflict in given.conflicts.values():
@@ -293,7 +326,7 @@ def unresolved_conflicts(given: CheckInput) -> Iterable[Problem]:
 
 
 CHECKS: tuple[Check, ...] = (unknown_covers, unknown_based_on, stale_resolutions, near_duplicate_topics,
-                             unverified_quotes, unresolved_conflicts)
+                             unverified_quotes, evidence, unresolved_conflicts)
 
 
 def run_checks(dataset: Dataset, conflicts: Mapping[str, Conflict]) -> list[Problem]:

@@ -310,6 +310,47 @@ def _read_plus_minus(text: str) -> tuple[str, float]:
     return rest, abs(value)
 
 
+_DIGIT_START = re.compile(r"(?<![\d.,])\d")
+_WORD_NUMBER_START = re.compile(rf"\b(?:{'|'.join(sorted([*_WORD_UNITS, *_WORD_TENS], key=len, reverse=True))})\b")
+
+
+@lru_cache(maxsize=4096)
+def figures(text: str) -> tuple[frozenset[float], ...]:
+    """The figures written in `text`, one set per figure: how it reads (both readings of an ambiguous
+    '285.000'), also multiplied by a scale word after it ('14 thousand' is 14 and 14,000), without its sign.
+    Digits in every spelling values are read in, and number words ('fourteen thousand'). For comparing a
+    claim's value with its quote: the same figure written two ways meets in some reading."""
+    cleaned = _clean(text)
+    starts = sorted({*(m.start() for m in _DIGIT_START.finditer(cleaned)),
+                     *(m.start() for m in _WORD_NUMBER_START.finditer(cleaned))})
+    found: list[frozenset[float]] = []
+    for start in starts:
+        readings: set[float] = set()
+        for value, rest in _readings(cleaned[start:start + 80]):
+            readings.add(_rounded(value))
+            scale = _SCALE_WORD.match(rest.lstrip())
+            if scale:
+                readings.add(_rounded(value * _SCALES[scale.group(1)]))
+        if readings:
+            found.append(frozenset(readings))
+    return tuple(found)
+
+
+def _readings(piece: str) -> list[tuple[float, str]]:
+    try:
+        number = _read_number(piece)
+    except ValueSyntaxError:  # '285.000': 285 or 285,000
+        match = _DOT_OR_THOUSANDS.match(piece)
+        assert match is not None
+        rest = piece[match.end():]
+        return [(abs(float(match.group())), rest), (abs(float(match.group().replace(".", ""))), rest)]
+    return [(abs(number[0]), number[2])] if number else []
+
+
+def _rounded(value: float) -> float:
+    return float(f"{value:.9g}")
+
+
 # --------------------------------------------------------------------------- quantities
 
 _APPROX = ("approximately", "approx.", "approx", "an estimated", "estimated", "around", "roughly", "about", "circa",
