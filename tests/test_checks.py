@@ -367,6 +367,28 @@ CASES = [
             quote: "the Wakhan corridor is closed"
         """, "texts/eurasianet-2025.txt": "Dushanbe and Kabul share a border.\n"}, TOPICS, "eurasianet-2025.yaml",
         7, ["quote of eurasianet-2025/border-length is not in"], 1, id="quote-not-found-at-all"),
+    pytest.param("invalid-preferred", {"asatryan-2024.yaml": ASATRYAN, "eurasianet-2025.yaml": EURASIANET}, """\
+        topics:
+          border-length:
+            title: Length of the Tajikistan–Afghanistan border
+            unit: km
+            resolution:
+              status: explained
+              preferred: "1,357 km"
+              covers: [asatryan-2024/border-length, eurasianet-2025/border-length]
+        """, "topics.yaml", 7, ["preferred '1,357 km' agrees with none of the claims the resolution covers",
+                                "'1,344 km', '1,374 km'"], 1, id="invalid-preferred"),
+    pytest.param("invalid-preferred", {"asatryan-2024.yaml": ASATRYAN, "eurasianet-2025.yaml": EURASIANET}, """\
+        topics:
+          border-length:
+            title: Length of the Tajikistan–Afghanistan border
+            unit: km
+            resolution:
+              status: explained
+              preferred: banana
+              covers: [asatryan-2024/border-length, eurasianet-2025/border-length]
+        """, "topics.yaml", 7, ["preferred 'banana' is not a quantity value of this topic"], 1,
+        id="invalid-preferred-unreadable"),
     pytest.param("empty-quote", {"eurasianet-2025.yaml": """\
         source:
           title: Tajik-Taliban Relations Slowly Warm
@@ -468,6 +490,42 @@ def test_stale_resolution_is_a_warning(tmp_path: Path) -> None:
     assert exit_code == 0  # warnings never fail the gate
     assert data["ok"] is True
     assert_problem(data, "stale-resolution", "topics.yaml", 5, "no longer conflict", severity="warning")
+
+
+SETTLED = """\
+    topics:
+      border-length:
+        title: Length of the Tajikistan–Afghanistan border
+        unit: km
+        resolution:
+          status: explained
+          covers:
+            asatryan-2024/border-length: "1,344 km"
+            eurasianet-2025/border-length: "1,374 km"
+    """
+
+
+def test_a_settled_value_that_changed_reopens_the_topic(tmp_path: Path) -> None:
+    folder = make_folder(tmp_path, {"asatryan-2024.yaml": ASATRYAN, "eurasianet-2025.yaml": EURASIANET}, SETTLED)
+    assert check_json(folder)[0] == 0  # settled as they are
+    changed = EURASIANET.replace('value: "1,374 km"', 'value: "1,406 km"')
+    (folder / "eurasianet-2025.yaml").write_text(textwrap.dedent(changed))
+    exit_code, data = check_json(folder)
+    assert exit_code == 1  # the verdict was about 1,374 km: 1,406 km is not settled
+    assert_problem(data, "stale-resolution", "topics.yaml", 9,
+                   "settled eurasianet-2025/border-length as '1,374 km', but it now says '1,406 km'",
+                   severity="warning")
+    assert_problem(data, "unresolved-conflict", "eurasianet-2025.yaml", 4, "says '1,406 km'")
+    (folder / "eurasianet-2025.yaml").write_text(textwrap.dedent(changed.replace("1,406", "1,374")))
+    assert check_json(folder)[0] == 0  # spelled as settled again
+
+
+def test_the_list_form_of_covers_still_settles_whatever_the_value(tmp_path: Path) -> None:
+    listed = SETTLED.split("          covers:")[0] + (
+        "          covers: [asatryan-2024/border-length, eurasianet-2025/border-length]\n")
+    changed = EURASIANET.replace('value: "1,374 km"', 'value: "1,406 km"')
+    folder = make_folder(tmp_path, {"asatryan-2024.yaml": ASATRYAN, "eurasianet-2025.yaml": changed}, listed)
+    assert check_json(folder)[0] == 0
 
 
 def test_unresolved_conflict_is_reported_on_every_claim_in_it(tmp_path: Path) -> None:

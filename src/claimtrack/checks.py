@@ -17,6 +17,7 @@ from claimtrack.dataset import Claim, Dataset, Topic
 from claimtrack.errors import Problem
 from claimtrack.loader import display_path
 from claimtrack.models import did_you_mean
+from claimtrack.values import Interval
 
 
 @dataclass(frozen=True)
@@ -75,11 +76,53 @@ def stale_resolutions(given: CheckInput) -> Iterable[Problem]:
             yield Problem(resolution.location, "stale-resolution",
                           f"topic {topic.key!r} has a resolution but its claims no longer conflict", "warning")
             continue
+        claims = {claim.id: claim for claim in given.dataset.by_topic.get(topic.key, ())}
+        for index, claim_id in enumerate(resolution.covers):
+            before = resolution.changed(claims[claim_id]) if claim_id in claims else None
+            if before is not None:
+                yield Problem(resolution.cover_location(index), "stale-resolution",
+                              f"topic {topic.key!r}: settled {claim_id} as {before!r}, but it now says "
+                              f"{claims[claim_id].value!r}; review the topic and record the resolution again "
+                              f"(claimtrack resolve {topic.key})", "warning", topic=topic.key)
         extra = [cid for cid in resolution.covers if cid in known and cid not in conflict.claim_ids]
         if extra:
             yield Problem(resolution.location, "stale-resolution",
                           f"topic {topic.key!r}: covers {', '.join(extra)}, which no longer take part in the conflict",
                           "warning")
+
+
+def preferred_values(given: CheckInput) -> Iterable[Problem]:
+    """A resolution's `preferred` value must read under its topic and agree with a claim it covers: the
+    verdict prefers one of the values on the record, not a figure from nowhere."""
+    from claimtrack.dataset import interpret_value
+    from claimtrack.values import ValueSyntaxError
+
+    for topic in given.dataset.topics.values():
+        resolution = topic.resolution
+        if resolution is None or resolution.preferred is None:
+            continue
+        where = resolution.positions.location((*resolution.keypath, "preferred")) if resolution.positions else \
+            resolution.location
+        try:
+            interval, text_key, _ = interpret_value(resolution.preferred, topic)
+        except ValueSyntaxError as error:
+            yield Problem(where, "invalid-preferred", f"topic {topic.key!r}: preferred {resolution.preferred!r} "
+                          f"is not a {topic.kind} value of this topic: {error}", topic=topic.key)
+            continue
+        covered = [claim for claim in given.dataset.by_topic.get(topic.key, ()) if claim.id in resolution.covers]
+        if covered and not any(_agrees(claim, interval, text_key, topic) for claim in covered):
+            values = ", ".join(sorted({repr(claim.value) for claim in covered}))
+            yield Problem(where, "invalid-preferred", f"topic {topic.key!r}: preferred {resolution.preferred!r} "
+                          f"agrees with none of the claims the resolution covers ({values}); prefer one of them, "
+                          "or record the figure as a claim of the source that gives it", topic=topic.key)
+
+
+def _agrees(claim: Claim, interval: Interval | None, text_key: str | None, topic: Topic) -> bool:
+    if interval is not None:
+        return claim.interval is not None and claim.interval.intersects(interval)
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(claim.text_key or "", text_key or "") >= topic.similarity
 
 
 def near_duplicate_topics(given: CheckInput) -> Iterable[Problem]:
@@ -325,8 +368,8 @@ def unresolved_conflicts(given: CheckInput) -> Iterable[Problem]:
                           f"(claimtrack resolve {conflict.topic.key})", topic=conflict.topic.key)
 
 
-CHECKS: tuple[Check, ...] = (unknown_covers, unknown_based_on, stale_resolutions, near_duplicate_topics,
-                             unverified_quotes, evidence, unresolved_conflicts)
+CHECKS: tuple[Check, ...] = (unknown_covers, unknown_based_on, stale_resolutions, preferred_values,
+                             near_duplicate_topics, unverified_quotes, evidence, unresolved_conflicts)
 
 
 def run_checks(dataset: Dataset, conflicts: Mapping[str, Conflict]) -> list[Problem]:

@@ -157,7 +157,8 @@ def _status(topic: Topic, pairs: list[Pair]) -> tuple[TopicStatus, tuple[str, ..
     resolution = topic.resolution
     if resolution is None:
         return "unresolved", tuple(involved)
-    uncovered = tuple(claim_id for claim_id in involved if claim_id not in resolution.covers)
+    claims = {claim.id: claim for pair in pairs for claim in (pair.first, pair.second)}
+    uncovered = tuple(claim_id for claim_id in involved if not resolution.holds_for(claims[claim_id]))
     if uncovered:
         return "unresolved", uncovered
     return ("disputed" if resolution.status == "disputed" else "resolved"), ()

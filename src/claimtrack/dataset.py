@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -58,12 +59,27 @@ class Resolution:
     location: Location
     positions: Positions | None = field(default=None, repr=False, compare=False)
     keypath: KeyPath = ()  # where the resolution is in topics.yaml
+    settled: tuple[str | None, ...] = ()  # each covered claim's value when it was settled (None: not recorded)
 
     def cover_location(self, index: int) -> Location:
         """Where the index-th id of `covers` is written (looked up only when shown)."""
         if self.positions is None:
             return self.location
-        return self.positions.location((*self.keypath, "covers", index))
+        written_as = self.covers[index] if self.settled and self.settled[index] is not None else index
+        return self.positions.location((*self.keypath, "covers", written_as))
+
+    @cached_property
+    def _settled_by_id(self) -> dict[str, str | None]:
+        return dict(zip(self.covers, self.settled or [None] * len(self.covers), strict=True))
+
+    def changed(self, claim: Claim) -> str | None:
+        """The value `claim` had when the resolution settled it, if it says something else now (else None)."""
+        before = self._settled_by_id.get(claim.id)
+        return before if before is not None and " ".join(before.split()) != " ".join(claim.value.split()) else None
+
+    def holds_for(self, claim: Claim) -> bool:
+        """Does the resolution settle `claim` as it is now: listed in covers, with the value it had then?"""
+        return claim.id in self._settled_by_id and self.changed(claim) is None
 
 
 @dataclass(frozen=True)
@@ -322,8 +338,9 @@ def _make_topic(key: str, spec: TopicSpec, doc: YamlDoc, problems: list[Problem]
     resolution = None
     if spec.resolution is not None:
         r = spec.resolution
+        settled = tuple(r.covers.values()) if isinstance(r.covers, dict) else ()
         resolution = Resolution(r.status, r.preferred, r.note, tuple(r.covers), doc.location((*at, "resolution")),
-                                doc.positions, (*at, "resolution"))
+                                doc.positions, (*at, "resolution"), settled)
     return Topic(key, spec.title, spec.kind, unit.symbol if unit else None, tuple(spec.aliases),
                  QuantityScale(unit=unit, approx=approx), tolerance,
                  spec.similarity if spec.similarity is not None else DEFAULT_SIMILARITY, resolution,

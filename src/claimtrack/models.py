@@ -34,7 +34,9 @@ class ResolutionSpec(_Strict):
     status: Status
     preferred: str | None = None
     note: str | None = None
-    covers: list[str] = Field(default_factory=list)
+    # the claims the verdict settled: a list of ids, or a mapping of each id to the value it had then (what
+    # `resolve` writes), so that a changed value re-opens the topic
+    covers: list[str] | dict[str, str] = Field(default_factory=list)
 
 
 class TopicSpec(_Strict):
@@ -114,7 +116,8 @@ def validate(model: type[Model], data: Any, doc: YamlDoc, at: KeyPath) -> tuple[
 _BRANCH_TAGS = {"str", "constrained-str", "StructuredValue"}
 _EXPECTED = {"value": "text (or a mapping of min, max, min_open, max_open, unit)", "author": "text or a list of names",
              "based_on": "a source id or a list of them",
-             "aliases": "a list of names", "covers": "a list of claim ids", "qualifiers": "a mapping of key: value"}
+             "aliases": "a list of names", "covers": "a list of claim ids, or a mapping of claim id: value",
+             "qualifiers": "a mapping of key: value"}
 
 
 def _problem(model: type[BaseModel], item: Any, path: tuple[str | int, ...], where: Location,

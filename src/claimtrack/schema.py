@@ -30,7 +30,11 @@ def json_schemas() -> dict[str, dict[str, Any]]:
         "status": {"enum": ["explained", "accepted", "disputed"]},
         "preferred": _TEXT,
         "note": {"type": "string"},
-        "covers": {"type": "array", "items": {"type": "string", "pattern": "^[^/]+/[^/]+$"}},
+        "covers": {"oneOf": [
+            {"type": "array", "items": {"type": "string", "pattern": "^[^/]+/[^/]+$"}},
+            {"type": "object", "propertyNames": {"pattern": "^[^/]+/[^/]+$"}, "additionalProperties": _TEXT,
+             "description": "Each covered claim id with the value it had when settled (as `resolve` writes)."},
+        ]},
     }, ["status"], "The editors' verdict on a known disagreement.")
     topic = _object({
         "title": {"type": "string"},
