@@ -45,6 +45,7 @@ Value = TypeVar("Value")
 FORMAT = 9  # bump when what is pickled changes shape
 # a file modified (or its inode changed) this close to the cache's own write is hashed even when its stat agrees
 RACY_SECONDS = 2.0
+ABSENT = -1  # the size in the Stamp of a file that was missing when the entry was made
 
 
 @lru_cache(maxsize=1)
@@ -162,11 +163,17 @@ class Stamp:
             return None
         return cls(stat.st_size, stat.st_mtime_ns, None, stat.st_ctime_ns, stat.st_ino)
 
+    @classmethod
+    def absent(cls) -> Stamp:
+        """The stamp of a file that was not there (or could not be looked at): valid while it still is not.
+        An output that says "text copy missing" depends on the copy's absence as much as on any file read."""
+        return cls(ABSENT, 0, None)
+
     def still(self, path: Path | str, written_at: float) -> bool:
         """Is `path` still this file? Stat first; the content hash decides when the stat differs or is racy."""
         now = Stamp.of(path)
-        if now is None:
-            return False
+        if now is None or self.size == ABSENT:
+            return now is None and self.size == ABSENT
         racy = max(now.mtime_ns, now.ctime_ns) / 1e9 >= written_at - RACY_SECONDS
         if (now.size, now.mtime_ns, now.ctime_ns, now.inode) == (self.size, self.mtime_ns, self.ctime_ns,
                                                                   self.inode) and not racy:
@@ -537,14 +544,15 @@ class OutputCache:
             if stamp is None:
                 stamp = Stamp.of(path)
                 if stamp is None:
-                    continue
-                stamp.digest = file_hash(path)
+                    stamp = Stamp.absent()  # the answer holds only while the file is still missing
+                else:
+                    stamp.digest = file_hash(path)
             files[absolute] = stamp
         _save(self.store, {"listing": _listing(self.folder), "files": files, "written_at": time.time(),
                            "stdout": stdout, "stderr": stderr, "exit_code": exit_code})
 
 
-def _listing(folder: Path) -> tuple[str | None, list[str], list[str]]:
+def _listing(folder: Path) -> tuple[str | None, list[str], list[str], list[str]]:
     """Every YAML file below the folder: a file added or removed changes the answer."""
     from claimtrack.loader import walk_folder
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from claimtrack.conflicts import Conflict
 from claimtrack.dataset import Claim, Dataset, Topic
 from claimtrack.errors import Problem
-from claimtrack.loader import display_path
+from claimtrack.loader import display_path, real_location
 from claimtrack.models import did_you_mean
 from claimtrack.values import Interval
 
@@ -382,9 +382,16 @@ def run_checks(dataset: Dataset, conflicts: Mapping[str, Conflict]) -> list[Prob
 
 
 def limit_to_files(problems: list[Problem], files: Iterable[Path], topics: Iterable[str] = ()) -> list[Problem]:
-    """Only problems located in `files` (so a conflict counts where a claim from `files` takes part), and the
-    problems of claims on `topics` wherever they are (a changed registry entry judges every claim on it)."""
+    """Only problems located in `files`, or below a folder among them (so a conflict counts where a claim from
+    `files` takes part), and the problems of claims on `topics` wherever they are (a changed registry entry
+    judges every claim on it)."""
     wanted = {path.resolve() for path in files}
+    folders = {path for path in wanted if path.is_dir()}  # a folder named: every file below it
     about = set(topics)
+
+    def judged(path: Path) -> bool:
+        # below a folder: looked for through the file's real parent (a symlink that leads out is still there)
+        return path.resolve() in wanted or bool(folders and not folders.isdisjoint(real_location(path).parents))
+
     return [problem for problem in problems
-            if problem.location.path.resolve() in wanted or (problem.topic is not None and problem.topic in about)]
+            if judged(problem.location.path) or (problem.topic is not None and problem.topic in about)]

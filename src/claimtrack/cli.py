@@ -280,6 +280,8 @@ def check(
 
     only: list[Path] | None = list(paths) if paths else None
     topics: frozenset[str] = frozenset()
+    for path in only or ():
+        _check_named(path, _folder(claims_dir))
     if changed_since is not None:
         from claimtrack.gitfiles import changes_since
 
@@ -288,9 +290,6 @@ def check(
         except ClaimtrackError as error:
             _fail(error)
         only, topics = [*(only or []), *changes.files], frozenset(changes.topics)
-    for path in only or ():
-        if not path.exists() and changed_since is None:
-            _fail(ClaimtrackError(f"no such file: {path}"))
 
     def body(report: Report, out: Console, err: Console) -> int:
         check_renderers()[fmt](report, out)
@@ -299,6 +298,19 @@ def check(
     # with --changed-since the answer depends on git as well as on the files: never served from the cache
     key = f"check:{sorted(str(p.resolve()) for p in only or ())}:{fmt.value}"
     _serve(claims_dir, key, body, check=True, only=only, only_topics=topics, cacheable=changed_since is None)
+
+
+def _check_named(path: Path, folder: Path) -> None:
+    """A file (or folder) named to `check` is judged, or refused: never passed over without a word."""
+    from claimtrack.loader import not_read
+
+    if not os.path.lexists(path):  # (a dangling symlink is there: the walk reports it)
+        _fail(ClaimtrackError(f"no such file: {path}"))
+    reason = not_read(path, folder)
+    if reason is not None:
+        where = (f" {folder}: check judges that folder's files (--dir names another folder)"
+                 if reason == "is not in the claims folder" else "")
+        _fail(ClaimtrackError(f"cannot judge {path}: it {reason}{where}"))
 
 
 @app.command()
@@ -312,6 +324,7 @@ def report(
 ) -> None:
     """One self-contained HTML page for editors: every topic in conflict as a range plot, with its quotes,
     sources and resolution (opens from disk, no network)."""
+    from claimtrack.errors import ESCAPE
     from claimtrack.render.html import page
     from claimtrack.render.text import plural
     from claimtrack.report import analyze
@@ -321,7 +334,7 @@ def report(
     _warn_problems(analysis, _stderr())
     html = page(analysis, title)
     if output == "-":
-        _write_bytes(html.encode("utf-8", "surrogateescape"), b"")
+        _write_bytes(html.encode("utf-8", ESCAPE), b"")
         return
     try:
         write_output(Path(output), html)
@@ -575,6 +588,7 @@ def main() -> None:
     # One short run builds a few million objects, none of them in reference cycles; the collector's passes
     # over them cost a third of a cold run at 100,000 claims, and they all live until the process exits.
     gc.disable()
+    _escape_streams()
     # SIGTERM (a CI job cancelled, `timeout`, `docker stop`) unwinds like ^C: every write in progress removes
     # its temporary file on the way out, where the default action would leave it behind.
     import signal
@@ -594,6 +608,17 @@ def main() -> None:
                          "please report this with the command you ran\n")
         code = ExitCode.USAGE
     _exit_at_once(code)
+
+
+def _escape_streams() -> None:
+    """Standard output and error write what they cannot encode (a file name that is not UTF-8, from the
+    folder, an argument or the working directory) as every output does (errors.ESCAPE), never crashing."""
+    from claimtrack.errors import ESCAPE
+
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors=ESCAPE)
 
 
 def _terminated(signum: int, frame: object) -> NoReturn:

@@ -26,7 +26,7 @@ from claimtrack.loader import (
     read_yaml_file,
     shared_keypath,
 )
-from claimtrack.models import SLUG, ClaimSpec, SourceSpec, StructuredValue, TopicSpec, did_you_mean, validate
+from claimtrack.models import ClaimSpec, SourceSpec, StructuredValue, TopicSpec, did_you_mean, is_slug, validate
 from claimtrack.parallel import map_in_two
 from claimtrack.units import lookup_unit
 from claimtrack.values import (
@@ -281,7 +281,7 @@ def _read_registry(folder: Path, path: Path | None, problems: list[Problem],
     topics: dict[str, Topic] = {}
     for key, raw in data["topics"].items():
         at = ("topics", key)
-        if not _is_slug(key):
+        if not is_slug(key):
             problems.append(Problem(doc.location(at), "invalid-id",
                                     f"topic key {key!r} must be a lower-case slug (e.g. border-length)"))
             continue
@@ -298,10 +298,6 @@ def _slugify(text: str) -> str:
     import re
 
     return re.sub(r"[^a-z0-9._-]+", "-", text.lower()).strip("-._") or "source"
-
-
-def _is_slug(key: str) -> bool:
-    return bool(SLUG.match(key))
 
 
 def _make_topic(key: str, spec: TopicSpec, doc: YamlDoc, problems: list[Problem]) -> Topic | None:
@@ -404,7 +400,7 @@ def _read_source(doc: YamlDoc, path: Path, topics: dict[str, Topic], registry_ok
     spec, spec_problems = validate(SourceSpec, data["source"], doc, ("source",))
     problems.extend(spec_problems)
     source_id = (spec.id if spec and spec.id else path.stem)
-    if spec is not None and not spec.id and not _is_slug(source_id):
+    if spec is not None and not spec.id and not is_slug(source_id):
         problems.append(Problem(doc.location(("source",)), "invalid-id",
                                 f"source id {source_id!r} comes from the file name and is not a lower-case slug; "
                                 f"add `id:` (e.g. {_slugify(source_id)!r}) or rename the file"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
@@ -33,6 +34,42 @@ def reduce_by_slots(instance: object) -> tuple[type, tuple[object, ...]]:
 _FIELDS: dict[type, Callable[[object], tuple[object, ...]]] = {}  # one C-level getter of all fields per class
 
 
+# A file or folder name that is not UTF-8 reaches Python as text holding surrogates (os.fsdecode), and so does
+# such a byte in an argument or the working directory. Every output writes them one way, by this error
+# handler: a byte of a name that is not UTF-8 as the four characters \xff, any other surrogate as \udxxx (and,
+# on a stream whose encoding is not UTF-8, a character it cannot hold as \uxxxx). Output streams, captured
+# output, JSON and files written all use it: no output carries bytes that are not UTF-8, none crashes on them.
+ESCAPE = "claimtrack-escape"
+
+
+def _escape_surrogates(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    return "".join(map(_escaped, error.object[error.start:error.end])), error.end
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8, as os.fsdecode keeps it
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"  # (an encoding other than UTF-8)
+
+
+codecs.register_error(ESCAPE, _escape_surrogates)
+
+
+def printable(text: str) -> str:
+    """`text` as any output can hold it: surrogates escaped as ESCAPE writes them (anything else unchanged)."""
+    if text.isascii():
+        return text
+    return text.encode("utf-8", ESCAPE).decode("utf-8")
+
+
+def shown_path(path: object) -> str:
+    """A path as text that any output can hold: a byte of a file name that is not UTF-8 shows as \\xff."""
+    return printable(str(path))
+
+
 @dataclass(frozen=True, order=True, slots=True)
 class Location:
     path: Path
@@ -43,8 +80,8 @@ class Location:
 
     def __str__(self) -> str:
         if self.line is None:
-            return str(self.path)
-        return f"{self.path}:{self.line}:{self.column or 1}"
+            return shown_path(self.path)
+        return f"{shown_path(self.path)}:{self.line}:{self.column or 1}"
 
 
 @dataclass(frozen=True, slots=True)

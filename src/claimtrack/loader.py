@@ -205,17 +205,21 @@ def display_path(path: Path) -> Path:
 
 def find_files(folder: Path) -> tuple[Path | None, list[Path], list[Problem]]:
     """topics.yaml and every other *.yaml/*.yml below `folder` (hidden folders skipped, sorted)."""
-    topics, sources, outside = walk_folder(folder)
+    topics, sources, outside, unreadable = walk_folder(folder)
     problems = [Problem(Location(display_path(Path(path))), "outside-folder",
                         f"refusing a symlink that points outside the claims folder ({Path(path).resolve()})"
                         + (": a folder, none of whose files are read" if os.path.isdir(path) else ""))
                 for path in outside]
+    problems += [Problem(Location(display_path(Path(path))), "unreadable-file",
+                         f"cannot read folder: {reason}; none of its files are read") for path, reason in
+                 (entry.split("\0", 1) for entry in unreadable)]
     return (Path(topics) if topics else None), [Path(path) for path in sources], problems
 
 
-def walk_folder(folder: Path) -> tuple[str | None, list[str], list[str]]:
-    """(topics.yaml, source files, symlinks leading outside: to YAML files or to folders) as path strings, in
-    a stable order.
+def walk_folder(folder: Path) -> tuple[str | None, list[str], list[str], list[str]]:
+    """(topics.yaml, source files, symlinks leading outside: to YAML files or to folders, folders that cannot
+    be listed as "PATH\\0REASON") as path strings, in a stable order. A folder that cannot be listed is never
+    passed over without a word: its files would go unjudged.
 
     Plain strings and os.scandir: the cache runs this on every call, for ten thousand files.
     """
@@ -223,12 +227,14 @@ def walk_folder(folder: Path) -> tuple[str | None, list[str], list[str]]:
     topics: str | None = None
     sources: list[str] = []
     outside: list[str] = []
+    unreadable: list[str] = []
     pending = [str(folder)]
     while pending:
         directory = pending.pop()
         try:
             entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
-        except OSError:
+        except OSError as error:
+            unreadable.append(f"{directory}\0{error.strerror or error}")
             continue
         subfolders = []
         for entry in entries:
@@ -249,7 +255,31 @@ def walk_folder(folder: Path) -> tuple[str | None, list[str], list[str]]:
                 else:
                     sources.append(entry.path)
         pending.extend(reversed(subfolders))
-    return topics, sources, outside
+    return topics, sources, outside, unreadable
+
+
+def not_read(path: Path, folder: Path) -> str | None:
+    """Why the walk of `folder` never reads `path` (a file, or a folder of files), or None when it reads it
+    (for a folder: the files below it). Where the path is looked for through its real parent folder, so a
+    file behind a symlink that leads out of the folder is outside it."""
+    relative = os.path.relpath(real_location(path), os.path.realpath(folder))
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        return "is not in the claims folder"
+    if relative != os.curdir and any(part.startswith(".") for part in relative.split(os.sep)):
+        return "is hidden (a name starting with '.'): no hidden file or folder is read"
+    if not os.path.isdir(path) and not relative.endswith((".yaml", ".yml")):
+        return "is not a claim file: only files ending in .yaml or .yml are read"
+    return None
+
+
+def real_location(path: Path) -> Path:
+    """`path` through its real parent folder (the file itself, a symlink perhaps, not followed)."""
+    absolute = os.path.abspath(path)
+    return Path(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute))
+
+
+def is_read(path: Path, folder: Path) -> bool:
+    return not_read(path, folder) is None
 
 
 def _is_within(path: Path, root: Path) -> bool:

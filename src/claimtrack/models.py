@@ -17,16 +17,24 @@ from claimtrack.loader import KeyPath, YamlDoc
 Kind = Literal["quantity", "date", "text", "boolean"]
 Status = Literal["explained", "accepted", "disputed"]
 SourceType = Literal["news", "analysis", "policy-brief", "official", "academic", "dataset", "other"]
-SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+# the whole text, to its very end (\Z): "$" also matches before a final line break, and let "ab\n" through
+SLUG = re.compile(r"\A[a-z0-9][a-z0-9._-]*\Z")
+
+
+def is_slug(text: str) -> bool:
+    return SLUG.fullmatch(text) is not None
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-def _slug(value: str | None) -> str | None:
-    if value is not None and not SLUG.match(value):
-        raise ValueError("must be a lower-case slug: letters, digits, '-', '_' or '.' (e.g. border-length)")
+def _slug(value: Any) -> Any:
+    """Checked as written, before whitespace is stripped: `id: "ab\\n"` or a block scalar ending in a line
+    break is not the slug ab. (Anything but text is left to the type check.)"""
+    for text in value if isinstance(value, list) else [value]:
+        if isinstance(text, str) and not is_slug(text):
+            raise ValueError("must be a lower-case slug: letters, digits, '-', '_' or '.' (e.g. border-length)")
     return value
 
 
@@ -63,14 +71,7 @@ class SourceSpec(_Strict):
     based_on: str | list[str] = Field(default_factory=list)  # ids of the sources it copies its figures from
     note: str | None = None
 
-    _check_id = field_validator("id")(_slug)
-
-    @field_validator("based_on")
-    @classmethod
-    def _check_based_on(cls, value: str | list[str]) -> str | list[str]:
-        for source_id in [value] if isinstance(value, str) else value:
-            _slug(source_id)
-        return value
+    _check_slugs = field_validator("id", "based_on", mode="before")(_slug)
 
 
 class StructuredValue(_Strict):
@@ -91,7 +92,7 @@ class ClaimSpec(_Strict):
     qualifiers: dict[str, str] = Field(default_factory=dict)
     note: str | None = None
 
-    _check_id = field_validator("id")(_slug)
+    _check_id = field_validator("id", mode="before")(_slug)
 
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -102,8 +103,7 @@ def validate(model: type[Model], data: Any, doc: YamlDoc, at: KeyPath) -> tuple[
     try:
         return model.model_validate(data), []
     except ValidationError as error:
-        items = [(tuple(p for p in item["loc"] if p not in _BRANCH_TAGS and "[" not in str(p)), item)
-                 for item in error.errors(include_url=False)]
+        items = [(_key_path(data, item), item) for item in error.errors(include_url=False)]
         problems: dict[tuple[str | int, ...], Problem] = {}
         for path, item in items:
             deeper = any(len(other) > len(path) and other[: len(path)] == path for other, _ in items)
@@ -113,7 +113,26 @@ def validate(model: type[Model], data: Any, doc: YamlDoc, at: KeyPath) -> tuple[
         return None, list(problems.values())
 
 
-_BRANCH_TAGS = {"str", "constrained-str", "StructuredValue"}
+def _key_path(data: Any, item: Any) -> KeyPath:
+    """The keys and indexes of an error's location in the data. Pydantic puts the name of a union's branch
+    in it too ('constrained-str', 'list[constrained-str]', 'StructuredValue'): a part that names nothing in
+    the data at that point is such a tag and is left out, unless it is the key a `missing` error is about.
+    (Told apart by the data, not by the text of the tag: a user's key may hold brackets, `quo[te:`.)"""
+    loc = item["loc"]
+    path: list[str | int] = []
+    node = data
+    for number, part in enumerate(loc):
+        if (isinstance(node, dict) and part in node) or (
+                isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+            node = node[part]
+        elif number == len(loc) - 1 and item["type"] == "missing":
+            node = None
+        else:
+            continue  # a branch tag
+        path.append(part)
+    return tuple(path)
+
+
 _EXPECTED = {"value": "text (or a mapping of min, max, min_open, max_open, unit)", "author": "text or a list of names",
              "based_on": "a source id or a list of them",
              "aliases": "a list of names", "covers": "a list of claim ids, or a mapping of claim id: value",

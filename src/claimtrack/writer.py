@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from claimtrack.errors import ClaimtrackError
+from claimtrack.errors import ESCAPE, ClaimtrackError
 
 
 def write_output(path: Path, content: str) -> None:
@@ -18,7 +18,7 @@ def write_output(path: Path, content: str) -> None:
     target = check_file(path)
     try:
         with replaced_file(target) as temporary:
-            temporary.write_text(content, encoding="utf-8", errors="surrogateescape", newline="")
+            temporary.write_text(content, encoding="utf-8", errors=ESCAPE, newline="")
     except OSError as error:
         raise ClaimtrackError(f"cannot write {path}: {error.strerror or error}") from None
 

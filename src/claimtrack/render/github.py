@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 
 from claimtrack.conflicts import Conflict
-from claimtrack.errors import Location
+from claimtrack.errors import Location, printable, shown_path
 from claimtrack.render.text import write_text
 from claimtrack.report import Report
 
@@ -13,7 +13,7 @@ LEVEL = {"error": "error", "warning": "warning", "disputed": "warning", "resolve
 
 
 def _escape(value: str, in_property: bool = False) -> str:
-    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    value = printable(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     # other control characters (from a document's text) must not reach the CI log as terminal commands
     value = "".join(c if c.isprintable() or c == "%" else f"\\u{ord(c):04x}" for c in value)
     if in_property:
@@ -22,7 +22,7 @@ def _escape(value: str, in_property: bool = False) -> str:
 
 
 def annotation(level: str, location: Location, title: str, message: str) -> str:
-    fields = [f"file={_escape(str(location.path), True)}"]
+    fields = [f"file={_escape(shown_path(location.path), True)}"]
     if location.line is not None:
         fields += [f"line={location.line}", f"col={location.column or 1}"]
     fields.append(f"title={_escape(title, True)}")

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from claimtrack.conflicts import value_order
 from claimtrack.dataset import Claim, Topic
+from claimtrack.errors import ESCAPE, printable
+from claimtrack.errors import shown_path as shown_path  # where the renderers and exports import it from
 from claimtrack.values import Interval, format_day
 
 if TYPE_CHECKING:
@@ -19,9 +21,28 @@ if TYPE_CHECKING:
 def json_text(data: object) -> str:
     """Indented JSON (two spaces, non-ASCII kept) for every machine format; orjson writes it in C, where
     the standard library's indenting encoder is pure Python."""
+    return _dumps(data).decode()
+
+
+def _dumps(data: object) -> bytes:
+    """orjson's indented JSON; text orjson refuses (a surrogate, from a file name that is not UTF-8) is
+    written as every output writes it (errors.printable), worked out only when it happens."""
     import orjson
 
-    return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
+    try:
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2)
+    except TypeError:
+        return orjson.dumps(_printable(data), option=orjson.OPT_INDENT_2)
+
+
+def _printable(data: object) -> object:
+    if isinstance(data, str):
+        return printable(data)
+    if isinstance(data, dict):
+        return {printable(key) if isinstance(key, str) else key: _printable(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_printable(item) for item in data]
+    return data
 
 
 STREAMED = "\x00streamed\x00"  # stands, in write_json's `data`, for the list written item by item
@@ -32,13 +53,13 @@ def write_json(console: Console, data: dict[str, Any], items: Iterable[Any]) -> 
     and encoded in turn: a 170,000-pair conflicts document never exists as one Python structure."""
     import orjson
 
-    head, tail = orjson.dumps(data, option=orjson.OPT_INDENT_2).split(orjson.dumps(STREAMED))
+    head, tail = _dumps(data).split(orjson.dumps(STREAMED))
     line = head[head.rfind(b"\n") + 1:]
     indent = b"\n" + b" " * (len(line) - len(line.lstrip(b" ")) + 2)  # two deeper than the list's key
     write_raw(console, head)
     opened = False
     for item in items:
-        encoded = orjson.dumps(item, option=orjson.OPT_INDENT_2).replace(b"\n", indent)
+        encoded = _dumps(item).replace(b"\n", indent)
         write_raw(console, (b"," if opened else b"[") + indent + encoded)
         opened = True
     write_raw(console, (indent[:-2] + b"]" if opened else b"[]") + tail + b"\n")
@@ -72,7 +93,7 @@ class ByteSink:
         self._chunks: list[bytes] = []
 
     def write(self, text: str) -> int:
-        self._chunks.append(text.encode("utf-8", "surrogateescape"))
+        self._chunks.append(text.encode("utf-8", ESCAPE))
         return len(text)
 
     def write_bytes(self, chunk: bytes) -> None:
@@ -88,13 +109,6 @@ class ByteSink:
         value = b"".join(self._chunks)
         self._chunks = [value]
         return value
-
-
-def shown_path(path: object) -> str:
-    """A path as text that any output can hold: a byte of a file name that is not UTF-8 shows as \\xff."""
-    import os
-
-    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
 
 
 def value_groups(claims: Iterable[Claim]) -> list[list[Claim]]:
