@@ -35,3 +35,22 @@ def test_add_writes_a_claim_whose_figure_is_not_in_its_quote_and_says_so(make_cl
     assert checked.returncode == 0  # a warning does not fail the gate
     assert "a/troops: the value '9,000' has 9,000, which its quote does not say" in checked.stdout
     assert "[figure-not-in-quote]" in checked.stdout
+
+
+def test_an_html_text_copy_is_compared_as_extract_reads_it(make_claims: ClaimsFactory) -> None:
+    """Entities are decoded and tags dropped on both sides: extract's own quote is found in the page it came
+    from, and a quote that is not there is shown at its line in the HTML file."""
+    page = ("<html><head><title>x</title></head><body>\n<nav>Home | News</nav>\n"
+            "<p>Tajikistan&#8217;s border with Afghanistan is\n 1,344&nbsp;km long &amp; rugged.</p>\n</body></html>\n")
+    folder = make_claims(files={
+        "texts/a.html": page,
+        "a.yaml": "source:\n  id: a\n  title: A\n  text: texts/a.html\nclaims:\n"
+                  "  - topic: border-length\n    value: \"1,344 km\"\n"
+                  "    quote: \"Tajikistan’s border with Afghanistan is 1,344 km long & rugged\"\n"
+                  "  - id: wrong\n    topic: border-length\n    value: \"1,344 km\"\n"
+                  "    quote: \"Tajikistan’s frontier with Afghanistan is 1,344 km long\"\n",
+    })
+    done = _claimtrack(folder, "check")
+    found = [line for line in done.stdout.splitlines() if "[quote-not-found]" in line]
+    assert len(found) == 1 and "a/wrong" in found[0], done.stdout
+    assert "at line 3" in found[0]  # the line of the HTML file the passage starts on

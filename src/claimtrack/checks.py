@@ -244,7 +244,11 @@ def unverified_quotes(given: CheckInput) -> Iterable[Problem]:
             yield Problem(source.text_location or source.location, "missing-text",
                           f"cannot read text {display_path(source.text)}: {reason}")
             continue
-        flat, starts = _flatten(document)
+        # an HTML copy is compared as read, as `extract` reads it: tags dropped, entities (&#8217;) decoded
+        from claimtrack.extract import document_text
+
+        readable, line_of = document_text(source.text, document)
+        flat, starts = _flatten(readable, line_of)
         for claim in by_source.get(source.id, ()):
             quote = " ".join(_normal_quotes(claim.quote).split())
             if quote and quote.casefold() not in flat.casefold():
@@ -279,23 +283,25 @@ def _normal_quotes(text: str) -> str:
     return text.translate(_QUOTE_MARKS)
 
 
-def _flatten(document: str) -> tuple[str, list[int]]:
-    """The document with whitespace collapsed, and for each of its characters the line it came from."""
+def _flatten(document: str, line_of: list[int] | None = None) -> tuple[str, list[int]]:
+    """The document with whitespace collapsed, and for each of its characters the line it came from (its
+    line in the file `line_of` maps the document's characters to, when the document was read out of HTML)."""
     chars: list[str] = []
     lines: list[int] = []
     line, pending_space = 1, False
-    for char in _normal_quotes(document):
+    for index, char in enumerate(_normal_quotes(document)):
         if char.isspace():
             pending_space = bool(chars)
             if char == "\n":
                 line += 1
             continue
+        here = line_of[index] if line_of is not None and index < len(line_of) else line
         if pending_space:
             chars.append(" ")
-            lines.append(line)
+            lines.append(here)
             pending_space = False
         chars.append(char)
-        lines.append(line)
+        lines.append(here)
     return "".join(chars), lines
 
 
