@@ -293,3 +293,17 @@ def test_add_source_refuses_a_file_outside_the_folder(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["add-source", "--dir", str(folder), "--id", "x", "--title", "X",
                                       "--file", str(tmp_path / "elsewhere.yaml")])
     assert result.exit_code == 2 and not (tmp_path / "elsewhere.yaml").exists()
+
+
+@pytest.mark.parametrize("command", [["sources"], ["consensus"], ["show", "t"], ["report", "-o", "-"]])
+def test_claims_of_a_source_whose_header_is_broken_do_not_crash_the_consensus(tmp_path: Path,
+                                                                            command: list[str]) -> None:
+    """Found by the fuzz campaign after issue 15 (`--views all`): a source header that fails validation left
+    its claims in the data set under the file's name, which the consensus's source table did not know."""
+    folder = _folder(tmp_path, "topics:\n  t: {title: T, unit: km}\n", {
+        "a.yaml": 'source:\n  titel: A\nclaims:\n  - {topic: t, value: "1,344 km", quote: "1,344 km"}\n',
+        "b.yaml": 'source:\n  title: B\nclaims:\n  - {topic: t, value: "1,374 km", quote: "1,374 km"}\n',
+    })
+    done = subprocess.run([sys.executable, "-m", "claimtrack", *command, "--dir", str(folder)],
+                          capture_output=True, text=True, timeout=60, env={**os.environ, "CLAIMTRACK_NO_CACHE": "1"})
+    assert "internal error" not in done.stderr and done.returncode == 0, done.stderr

@@ -124,7 +124,9 @@ def find_consensus(dataset: Dataset) -> Consensus:
         for claim in scope.claims:
             periods[claim.id] = periods.get(claim.id, 0) + 1
     prepared = [_prepare(scope, based_on, periods) for scope in scopes]
-    accuracy, iterations = _fixed_point(list(dataset.sources), [p for p in prepared if len(p.scope.claims) > 1])
+    # every source a claim names, also one whose header could not be read (its claims still count)
+    source_ids = list(dict.fromkeys([*dataset.sources, *(claim.source for claim in dataset.claims)]))
+    accuracy, iterations = _fixed_point(source_ids, [p for p in prepared if len(p.scope.claims) > 1])
     verdicts = tuple(p.verdict(accuracy) for p in prepared)
     by_topic: dict[str, list[Verdict]] = {}
     for verdict in verdicts:
