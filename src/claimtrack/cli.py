@@ -14,7 +14,7 @@ import typer
 from claimtrack import __version__
 from claimtrack.errors import ClaimtrackError, ExitCode
 from claimtrack.export import ExportFormat
-from claimtrack.render import CheckFormat, ConflictsFormat, ConsensusFormat, ListFormat, ShowFormat
+from claimtrack.render import CheckFormat, ConflictsFormat, ConsensusFormat, ListFormat, ShowFormat, guard_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from claimtrack.authoring import Edited
     from claimtrack.dataset import Topic
+    from claimtrack.render.safe import Guard
     from claimtrack.report import Report
 
 
@@ -48,26 +49,41 @@ ClaimsDir = Annotated[
 ]
 
 
-def _stdout() -> Console:
+def _stdout(guard: Guard = "text") -> Console:
+    """Standard output for people (or JSON, with guard="json"): no rich markup, emoji codes or highlighting
+    is read from what is printed, and no line of it is a CI workflow command (render/safe.py)."""
     from rich.console import Console
 
-    return Console()
+    from claimtrack.render.safe import GuardedFile
+
+    return Console(file=GuardedFile(sys.stdout, guard), markup=False, emoji=False, highlight=False)  # type: ignore[arg-type]
 
 
 def _stderr() -> Console:
     from rich.console import Console
 
-    return Console(stderr=True)
+    from claimtrack.render.safe import GuardedFile
+
+    return Console(file=GuardedFile(sys.stderr), markup=False, emoji=False, highlight=False)  # type: ignore[arg-type]
+
+
+def _say(console: Console, *parts: str | tuple[str, str], soft_wrap: bool = False) -> None:
+    """A message for people: every part (a string, or a string and its style) is text shown safely
+    (render.safe.shown), never rich markup; a folder named `proj[/b]` is printed as it is named."""
+    from rich.text import Text
+
+    from claimtrack.render.safe import shown
+
+    console.print(Text.assemble(*(shown(part) if isinstance(part, str) else (shown(part[0]), part[1])
+                                  for part in parts)), soft_wrap=soft_wrap)
 
 
 def _fail(error: ClaimtrackError) -> NoReturn:
-    from rich.text import Text
-
     console = _stderr()
-    # one line however long (a log reader greps for it), and the message is text, never rich markup
-    console.print(Text.assemble(("error:", "bold red"), " ", error.message), highlight=False, soft_wrap=True)
+    # one line however long (a log reader greps for it)
+    _say(console, ("error:", "bold red"), " ", error.message, soft_wrap=True)
     if error.suggestions:
-        console.print(Text(f"did you mean: {', '.join(error.suggestions)}?"), highlight=False, soft_wrap=True)
+        _say(console, f"did you mean: {', '.join(error.suggestions)}?", soft_wrap=True)
     raise typer.Exit(ExitCode.USAGE)
 
 
@@ -82,16 +98,20 @@ def _folder(claims_dir: Path | None) -> Path:
 
 def _serve(claims_dir: Path | None, key: str, body: Callable[[Report, Console, Console], int], *,
            check: bool = False, only: list[Path] | None = None, only_topics: frozenset[str] = frozenset(),
-           cacheable: bool = True) -> NoReturn:
+           cacheable: bool = True, guard: Guard | None = "text") -> NoReturn:
     """Analyse the folder, let `body` render into (stdout, stderr) and exit with its code.
 
     The whole output is kept in the cache (cache.OutputCache) and served again while no file it read has
     changed; the key holds everything else the output depends on (arguments, terminal, working directory).
+    `guard` is how standard output is kept from holding CI workflow commands (render/safe.py): "text" for
+    people, "json" for JSON, None for the github format, whose lines are commands by design; standard error
+    is always for people.
     """
     from rich.console import Console
 
     from claimtrack.cache import OutputCache
     from claimtrack.parallel import finish_background
+    from claimtrack.render.safe import GuardedFile
     from claimtrack.render.text import ByteSink
     from claimtrack.report import analyze
 
@@ -106,9 +126,11 @@ def _serve(claims_dir: Path | None, key: str, body: Callable[[Report, Console, C
     report = analyze(folder, check=check, only=only, only_topics=only_topics, save_in_background=True)
     try:  # the file cache is being written meanwhile: done when this command is, however it ends
         sinks = [ByteSink(), ByteSink()]
-        captured = [Console(file=sink, width=c.width, color_system=c.color_system,  # type: ignore[arg-type]
-                            force_terminal=c.is_terminal, no_color=c.no_color, highlight=False)
-                    for sink, c in zip(sinks, (out, err), strict=True)]
+        files = [GuardedFile(sinks[0], guard) if guard else sinks[0], GuardedFile(sinks[1])]  # type: ignore[arg-type]
+        captured = [Console(file=file, width=c.width, color_system=c.color_system,  # type: ignore[arg-type]
+                            force_terminal=c.is_terminal, no_color=c.no_color, highlight=False, markup=False,
+                            emoji=False)
+                    for file, c in zip(files, (out, err), strict=True)]
         try:
             code = body(report, captured[0], captured[1])
         except ClaimtrackError as error:
@@ -137,10 +159,10 @@ def _warn_problems(report: Report, console: Console) -> None:
     if not errors:
         return
     for problem in errors[:5]:
-        console.print(f"[yellow]warning:[/] {problem}", highlight=False, soft_wrap=True)
+        _say(console, ("warning:", "yellow"), " ", str(problem), soft_wrap=True)
     more = f" ({len(errors) - 5} more)" if len(errors) > 5 else ""
-    console.print(f"[yellow]warning:[/] {len(errors)} problem(s) in the claim files{more}; "
-                  "run `claimtrack check` for all of them", highlight=False)
+    _say(console, ("warning:", "yellow"), f" {len(errors)} problem(s) in the claim files{more}; "
+         "run `claimtrack check` for all of them")
 
 
 def _version(value: bool) -> None:
@@ -175,7 +197,7 @@ def conflicts(
         conflicts_renderers()[fmt](report, chosen, out)
         return ExitCode.OK
 
-    _serve(claims_dir, f"conflicts:{topic}:{show_all}:{fmt.value}", body)
+    _serve(claims_dir, f"conflicts:{topic}:{show_all}:{fmt.value}", body, guard=guard_of(fmt))
 
 
 @app.command()
@@ -194,7 +216,7 @@ def show(
         show_renderers()[fmt](report, found, out)
         return ExitCode.OK
 
-    _serve(claims_dir, f"show:{topic}:{fmt.value}", body)
+    _serve(claims_dir, f"show:{topic}:{fmt.value}", body, guard=guard_of(fmt))
 
 
 @app.command()
@@ -210,7 +232,7 @@ def topics(
         topics_renderers()[fmt](report, out)
         return ExitCode.OK
 
-    _serve(claims_dir, f"topics:{fmt.value}", body)
+    _serve(claims_dir, f"topics:{fmt.value}", body, guard=guard_of(fmt))
 
 
 @app.command()
@@ -226,7 +248,7 @@ def sources(
         sources_renderers()[fmt](report, out)
         return ExitCode.OK
 
-    _serve(claims_dir, f"sources:{fmt.value}", body)
+    _serve(claims_dir, f"sources:{fmt.value}", body, guard=guard_of(fmt))
 
 
 @app.command()
@@ -258,13 +280,13 @@ def export(
         _warn_problems(report, err)
         exported = export_dataset(report, fmt, path, options, partial(write_raw, out))
         for problem in exported.problems:
-            err.print(str(problem), highlight=False, soft_wrap=True, markup=False)
+            _say(err, str(problem), soft_wrap=True)
         if exported.paths:
-            err.print(f"exported {plural(exported.count, exported.noun)} to "
-                      f"{', '.join(map(str, exported.paths))}", highlight=False, soft_wrap=True, markup=False)
+            _say(err, f"exported {plural(exported.count, exported.noun)} to {', '.join(map(str, exported.paths))}",
+                 soft_wrap=True)
         return ExitCode.OK
 
-    _serve(claims_dir, f"export:{fmt.value}", body, cacheable=False)
+    _serve(claims_dir, f"export:{fmt.value}", body, cacheable=False, guard=guard_of(fmt))
 
 
 @app.command()
@@ -297,7 +319,8 @@ def check(
 
     # with --changed-since the answer depends on git as well as on the files: never served from the cache
     key = f"check:{sorted(str(p.resolve()) for p in only or ())}:{fmt.value}"
-    _serve(claims_dir, key, body, check=True, only=only, only_topics=topics, cacheable=changed_since is None)
+    _serve(claims_dir, key, body, check=True, only=only, only_topics=topics, cacheable=changed_since is None,
+           guard=guard_of(fmt))
 
 
 def _check_named(path: Path, folder: Path) -> None:
@@ -341,9 +364,8 @@ def report(
     except ClaimtrackError as error:
         _fail(error)
     resolved = sum(1 for conflict in analysis.conflicts.values() if conflict.status == "resolved")
-    _stdout().print(f"wrote {output}: {plural(len(analysis.dataset.claims), 'claim')}, "
-                    f"{plural(len(analysis.conflicts), 'topic')} in conflict ({resolved:,} of them resolved)",
-                    highlight=False, markup=False)
+    _say(_stdout(), f"wrote {output}: {plural(len(analysis.dataset.claims), 'claim')}, "
+         f"{plural(len(analysis.conflicts), 'topic')} in conflict ({resolved:,} of them resolved)")
 
 
 @app.command()
@@ -363,7 +385,7 @@ def consensus(
         consensus_renderers()[fmt](report, chosen, out)
         return ExitCode.OK
 
-    _serve(claims_dir, f"consensus:{topic}:{fmt.value}", body)
+    _serve(claims_dir, f"consensus:{topic}:{fmt.value}", body, guard=guard_of(fmt))
 
 
 class UnitsFormat(str, Enum):
@@ -415,7 +437,7 @@ def _apply_edit(edit: Callable[[Path], Edited], claims_dir: Path | None) -> Edit
     except EditRefused as refused:
         console = _stderr()
         for problem in refused.problems:
-            console.print(str(problem), highlight=False, soft_wrap=True, markup=False)
+            _say(console, str(problem), soft_wrap=True)
         _fail(refused)
     except ClaimtrackError as error:
         _fail(error)
@@ -457,11 +479,11 @@ def _report_added(edited: Edited) -> None:
     from claimtrack.render import table
 
     console = _stdout()
-    console.print(f"added {edited.claim_id} to {edited.path}", highlight=False)
+    _say(console, f"added {edited.claim_id} to {edited.path}")
     report = edited.report
     involved = [c for c in report.conflicts.values() if edited.claim_id in c.claim_ids]
     if not involved:
-        console.print("it agrees with every claim on its topic", highlight=False)
+        _say(console, "it agrees with every claim on its topic")
         return
     table.conflicts(report, involved, console)
 
@@ -489,7 +511,7 @@ def add_source(
     fields = {"id": source_id, "title": title, "publisher": publisher, "author": authors, "published": published,
               "url": url, "type": source_type, "text": text, "based_on": list(based_on) if based_on else None}
     edited = _apply_edit(lambda folder: create(folder, fields, file), claims_dir)
-    _stdout().print(f"created {edited.path}", highlight=False)
+    _say(_stdout(), f"created {edited.path}")
 
 
 @app.command("add-topic")
@@ -509,7 +531,7 @@ def add_topic(
     fields = {"title": title, "kind": kind, "unit": unit, "aliases": list(alias or []), "tolerance": tolerance,
               "approx": approx}
     edited = _apply_edit(lambda folder: register(folder, key, fields), claims_dir)
-    _stdout().print(f"registered topic {key} in {edited.path}", highlight=False)
+    _say(_stdout(), f"registered topic {key} in {edited.path}")
 
 
 @app.command()
@@ -525,7 +547,7 @@ def resolve(
 
     edited = _apply_edit(lambda folder: record(folder, topic, status.value, note, preferred), claims_dir)
     key = edited.topic_key or topic
-    _stdout().print(f"recorded: {key} is now {edited.report.status(key)}", highlight=False)
+    _say(_stdout(), f"recorded: {key} is now {edited.report.status(key)}")
 
 
 class ExtractFormat(str, Enum):
@@ -542,8 +564,12 @@ def extract(
 ) -> None:
     """Propose candidate claims: every figure, percentage, sum, count or date, with its sentence and a topic."""
     from claimtrack.extract import document_text, extract_candidates
+    from claimtrack.models import SLUG
     from claimtrack.render import extraction
 
+    if source is not None and not SLUG.fullmatch(source):
+        _fail(ClaimtrackError(f"--source must be a source id, a lower-case slug (letters, digits, '-', '_' or '.', "
+                              f"e.g. eurasianet-2025), not {source!r}"))
     try:
         raw = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
@@ -552,7 +578,7 @@ def extract(
     text, line_map = document_text(file, raw)
     candidates = extract_candidates(text, topics, line_map)
     render = extraction.yaml if fmt is ExtractFormat.yaml else extraction.json
-    render(candidates, file, source, _stdout())
+    render(candidates, file, source, _stdout("text" if fmt is ExtractFormat.yaml else "json"))
 
 
 def _topics_if_any(claims_dir: Path | None) -> dict[str, Topic]:
@@ -574,10 +600,9 @@ def init(
 
     console = _stdout()
     for item in scaffold(directory):
-        state = "[green]created[/]" if item.written else "[yellow]exists, left as it was[/]"
-        console.print(f"{state}  {item.path}", highlight=False)
-    console.print(f"Next: edit {directory / 'claims'}, then run `claimtrack check --dir {directory / 'claims'}`.",
-                  highlight=False)
+        state = ("created", "green") if item.written else ("exists, left as it was", "yellow")
+        _say(console, state, f"  {item.path}")
+    _say(console, f"Next: edit {directory / 'claims'}, then run `claimtrack check --dir {directory / 'claims'}`.")
 
 
 def main() -> None:
@@ -604,7 +629,10 @@ def main() -> None:
         sys.stderr.write("interrupted\n")
         code = 130
     except Exception as error:  # noqa: BLE001 — the one boundary where any failure becomes a message
-        sys.stderr.write(f"claimtrack: internal error: {type(error).__name__}: {error}\n"
+        from claimtrack.render.safe import shown
+
+        # one line: what an exception says may quote data (a file name, a value) with any character in it
+        sys.stderr.write(f"claimtrack: internal error: {shown(f'{type(error).__name__}: {error}')}\n"
                          "please report this with the command you ran\n")
         code = ExitCode.USAGE
     _exit_at_once(code)

@@ -49,8 +49,15 @@ def write(report: Report, target: Target, options: ExportOptions) -> Exported:
 
     reviews, problems = build_reviews(report, options)
     with target.stream() as emit:
-        emit(orjson.dumps(reviews, option=orjson.OPT_INDENT_2) + b"\n")
+        emit(script_safe(orjson.dumps(reviews, option=orjson.OPT_INDENT_2)) + b"\n")
     return Exported((target.path,) if target.path else (), len(reviews), "review", tuple(problems))
+
+
+def script_safe(encoded: bytes) -> bytes:
+    """JSON that can go as it is into a page's `<script type="application/ld+json">`: `<`, `>` and `&` (which
+    only strings hold) written as \\u003c, \\u003e and \\u0026, so that no quote holding `</script>` or `<!--`
+    ends the element or opens a comment; every reader of the JSON gets the same strings."""
+    return encoded.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
 
 
 def build_reviews(report: Report, options: ExportOptions) -> tuple[list[dict[str, Any]], list[Problem]]:
@@ -133,7 +140,7 @@ def _claim(claim: Claim, source: Source | None) -> dict[str, Any]:
     if source.published:
         item["datePublished"] = source.published
     appearance: dict[str, Any] = {"@type": "CreativeWork", "headline": source.title}
-    if source.url:
+    if source.url and source.url.lower().startswith(("https://", "http://")):  # a web address only, as the report
         appearance["url"] = source.url
     if source.published:
         appearance["datePublished"] = source.published

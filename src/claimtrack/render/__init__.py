@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from claimtrack.conflicts import Conflict
     from claimtrack.dataset import Topic
+    from claimtrack.render.safe import Guard
     from claimtrack.report import Report
 
 
@@ -45,6 +46,14 @@ class CheckFormat(str, Enum):
     json = "json"
     github = "github"
     sarif = "sarif"
+
+
+def guard_of(fmt: Enum) -> Guard | None:
+    """How a format's standard output is kept from holding CI workflow commands (render/safe.py): JSON as
+    JSON, the github format not at all (its lines are commands by design), everything else as text for people."""
+    if fmt.value == "github":
+        return None
+    return "json" if fmt.value in ("json", "sarif", "jsonl", "claimreview") else "text"
 
 
 ConflictsRenderer = Callable[["Report", "list[Conflict]", "Console"], None]

@@ -8,14 +8,13 @@ Everything from the data is escaped, and a Content-Security-Policy forbids the p
 from __future__ import annotations
 
 from collections.abc import Iterator
-from html import escape
 from pathlib import Path
 
 from claimtrack import __version__
 from claimtrack.conflicts import Conflict
 from claimtrack.dataset import Claim, Source, Topic, interpret_value
 from claimtrack.render import text
-from claimtrack.render.plot import LEGEND, range_plot
+from claimtrack.render.plot import LEGEND, escape, range_plot
 from claimtrack.report import Report
 from claimtrack.values import Interval, ValueSyntaxError
 

@@ -11,11 +11,21 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import date
-from html import escape
+from html import escape as html_escape
 
 from claimtrack.dataset import Claim, Topic
+from claimtrack.render.safe import shown
 from claimtrack.render.text import plural
 from claimtrack.values import Interval
+
+
+def escape(value: str) -> str:
+    """Data as HTML text or an attribute's value (for the page and its plots): hidden characters shown as
+    visible escapes (render/safe.py: no bidirectional override reorders what an editor reads, no control
+    character reaches a terminal that prints the page, no line of it starts with data), then HTML-escaped;
+    `##[` written `##&#91;`, which no CI log takes for a command."""
+    return html_escape(shown(value)).replace("##[", "##&#91;")
+
 
 LEFT, RIGHT = 1.5, 98.0  # the axis, in percent of the width; an unbounded end runs on to the edge
 EDGE_LOW, EDGE_HIGH = 0.4, 99.6

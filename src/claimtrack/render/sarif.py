@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from rich.console import Console
 
@@ -12,6 +15,15 @@ from claimtrack.render.text import STREAMED, write_json
 from claimtrack.report import Report
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def artifact_uri(path: Path) -> str:
+    """A file as SARIF's artifactLocation.uri, an RFC 3986 URI reference: relative to the working directory
+    (as the path is shown) with every byte but unreserved characters and '/' percent-encoded (`%20` for a
+    space, `%23` for '#', `%3A` for a colon, UTF-8 — or the file name's own bytes — for the rest); an absolute
+    path as a file: URI."""
+    encoded = quote(os.fsencode(path.as_posix()), safe="/")
+    return f"file://{encoded}" if path.is_absolute() else encoded
 
 
 def check(report: Report, console: Console) -> None:
@@ -28,7 +40,7 @@ def check(report: Report, console: Console) -> None:
             "level": "error" if problem.severity == "error" else "warning",
             "message": {"text": problem.message},
             "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": problem.location.path.as_posix()}, **region}}],
+                "artifactLocation": {"uri": artifact_uri(problem.location.path)}, **region}}],
         }
 
     log = {

@@ -12,8 +12,12 @@ from claimtrack.conflicts import Conflict, value_order
 from claimtrack.consensus import Verdict
 from claimtrack.dataset import Claim, Topic
 from claimtrack.render import text
+from claimtrack.render.safe import shown
 from claimtrack.render.text import write_text
 from claimtrack.report import Report
+
+# Everything from the data (and every path) goes into a Text through `shown`, never into a markup string: a
+# `[/bold]` in a title is printed as written, an escape sequence as `\x1b`, a newline as `\n` (render/safe.py).
 
 STATUS_STYLE = {"unresolved": "bold red", "disputed": "bold yellow", "resolved": "green", "ok": "dim"}
 
@@ -23,7 +27,8 @@ def _status(status: str) -> Text:
 
 
 def _heading(report: Report, topic: Topic, conflict: Conflict | None) -> Text:
-    heading = Text.assemble((topic.key, "bold"), "  ", topic.title, "  ", _status(report.status(topic.key)))
+    heading = Text.assemble((shown(topic.key), "bold"), "  ", shown(topic.title), "  ",
+                            _status(report.status(topic.key)))
     if conflict is not None:
         heading.append(f"  severity {text.severity(conflict.severity, topic)}")
     return heading
@@ -41,40 +46,40 @@ def conflicts(report: Report, chosen: list[Conflict], console: Console) -> None:
         table.add_column("Means", no_wrap=True)
         table.add_column("Claims and quotes", ratio=1)
         for group in text.value_groups(conflict.claims):
-            values = sorted({claim.value for claim in group})
+            values = sorted({shown(claim.value) for claim in group})
             cell = Text()
             for index, claim in enumerate(group):
                 if index:
                     cell.append("\n")
-                cell.append(claim.id, style="bold")
+                cell.append(shown(claim.id), style="bold")
                 if claim.attributed_to:
-                    cell.append(f" (per {claim.attributed_to})", style="dim")
+                    cell.append(f" (per {shown(claim.attributed_to)})", style="dim")
                 if claim.as_of:
-                    cell.append(f" as of {claim.as_of}", style="dim")
+                    cell.append(f" as of {shown(claim.as_of)}", style="dim")
                 if claim.id in internal:
                     cell.append(" ⚠ internal inconsistency", style="bold magenta")
                 cell.append("\n")
-                cell.append(f"“{claim.quote}”", style="italic")
-            table.add_row("\n".join(values), text.interval(group[0], topic), cell)
+                cell.append(f"“{shown(claim.quote)}”", style="italic")
+            table.add_row(Text("\n".join(values)), Text(text.interval(group[0], topic)), cell)
         parts: list[Text | Table] = [_heading(report, topic, conflict), table]
         if topic.resolution is not None:
             parts.append(_resolution_line(topic, conflict))
         console.print(Group(*parts))
         console.print()
     unresolved = sum(1 for c in chosen if c.status == "unresolved")
-    console.print(f"{len(chosen)} topic{'s' if len(chosen) != 1 else ''} in conflict, {unresolved} unresolved.")
+    console.print(Text(f"{len(chosen)} topic{'s' if len(chosen) != 1 else ''} in conflict, {unresolved} unresolved."))
 
 
 def _resolution_line(topic: Topic, conflict: Conflict | None) -> Text:
     assert topic.resolution is not None
     resolution = topic.resolution
-    line = Text(f"Resolution: {resolution.status}", style="bold")
+    line = Text(f"Resolution: {shown(resolution.status)}", style="bold")
     if resolution.preferred:
-        line.append(f" — preferred {resolution.preferred}")
+        line.append(f" — preferred {shown(resolution.preferred)}")
     if resolution.note:
-        line.append(f" — {resolution.note}", style="")
+        line.append(f" — {shown(resolution.note)}", style="")
     if conflict is not None and conflict.uncovered and conflict.status == "unresolved":
-        line.append(f"\nRe-opened: not covered: {', '.join(conflict.uncovered)}", style="bold red")
+        line.append(f"\nRe-opened: not covered: {shown(', '.join(conflict.uncovered))}", style="bold red")
     return line
 
 
@@ -87,9 +92,9 @@ def show(report: Report, topic: Topic, console: Console) -> None:
     details = f"kind: {topic.kind}" + (f", unit: {topic.unit}" if topic.unit else "")
     if topic.aliases:
         details += f", aliases: {', '.join(topic.aliases)}"
-    console.print(Text(details, style="dim"))
+    console.print(Text(shown(details), style="dim"))
     if not claims:
-        console.print("No claims on this topic yet.")
+        console.print(Text("No claims on this topic yet."))
         return
     drawable = topic.kind in ("quantity", "date")
     bounds = _bounds(claims) if drawable else None
@@ -101,15 +106,15 @@ def show(report: Report, topic: Topic, console: Console) -> None:
         table.add_column(_axis(bounds, topic, width), no_wrap=True, width=width)
     for claim in claims:
         marker = Text("✗", style="bold red") if claim.id in in_conflict else Text("✓", style="green")
-        cell = Text(claim.id, style="bold")
-        cell.append("\n  " + claim.value)
+        cell = Text(shown(claim.id), style="bold")
+        cell.append("\n  " + shown(claim.value))
         if topic.kind != "text":
             cell.append(f" → {text.interval(claim, topic)}", style="dim")
         for extra in (f"as of {claim.as_of}" if claim.as_of else "",
                       f"per {claim.attributed_to}" if claim.attributed_to else "",
                       ", ".join(f"{k}={v}" for k, v in claim.qualifiers)):
             if extra:
-                cell.append(f"\n  {extra}", style="dim")
+                cell.append(f"\n  {shown(extra)}", style="dim")
         if claim.id in internal:
             cell.append("\n  ⚠ internal inconsistency", style="bold magenta")
         row: list[Text | str] = [marker, cell]
@@ -121,12 +126,13 @@ def show(report: Report, topic: Topic, console: Console) -> None:
     console.print()
     console.print(Text("Quotes:", style="bold"))
     for claim in claims:
-        console.print(Text.assemble(f"  {claim.id}: ", (f"“{claim.quote}”", "italic")))
+        console.print(Text.assemble(f"  {shown(claim.id)}: ", (f"“{shown(claim.quote)}”", "italic")))
     if conflict is not None:
         console.print(Text("Conflicting pairs:", style="bold"))
         for pair in conflict.pairs:
             note = " (internal inconsistency)" if pair.internal else ""
-            console.print(f"  {pair.first.id} ✗ {pair.second.id}: {text.severity(pair.severity, topic)}{note}")
+            console.print(Text(f"  {shown(pair.first.id)} ✗ {shown(pair.second.id)}: "
+                               f"{text.severity(pair.severity, topic)}{note}"))
     if topic.resolution is not None:
         console.print(_resolution_line(topic, conflict))
     for verdict in report.consensus.by_topic.get(topic.key, ()):
@@ -136,15 +142,15 @@ def show(report: Report, topic: Topic, console: Console) -> None:
 def consensus_line(verdict: Verdict) -> Text:
     """'Consensus (as of 2022): 1,344 km → [1,343.5, 1,344.5] km — 2 of 3 independent origins, 87% confident'."""
     scope, topic = verdict.scope, verdict.scope.topic
-    where = text.scope_label(scope)
+    where = shown(text.scope_label(scope))
     line = Text(f"Consensus{f' ({where})' if where else ''}: ", style="bold")
     if verdict.lone:
-        line.append(f"{verdict.scope.claims[0].value} — a lone claim, nothing to weigh it against", style="")
+        line.append(f"{shown(verdict.scope.claims[0].value)} — a lone claim, nothing to weigh it against", style="")
         return line
     if verdict.best is None or verdict.representative is None:
-        line.append(f"a tie: {text.tied_values(verdict)} — the evidence is evenly split", style="yellow")
+        line.append(f"a tie: {shown(text.tied_values(verdict))} — the evidence is evenly split", style="yellow")
         return line
-    line.append(verdict.representative.value, style="bold green")
+    line.append(shown(verdict.representative.value), style="bold green")
     if verdict.best.interval is not None and topic.kind in ("quantity", "date"):
         line.append(f" → {text.interval_text(verdict.best.interval, topic)}", style="dim")
     line.append(f" — {verdict.support} of {text.plural(verdict.origins, 'independent origin')}, "
@@ -159,7 +165,7 @@ def consensus(report: Report, topics: list[Topic], console: Console) -> None:
     verdicts = ([v for topic in topics for v in found.by_topic.get(topic.key, ())] if topics
                 else [v for v in found.verdicts if not v.lone])
     if not verdicts:
-        console.print("No topic has more than one claim yet: nothing to weigh." if not topics else "No claims.")
+        console.print(Text("No topic has more than one claim yet: nothing to weigh." if not topics else "No claims."))
     for verdict in verdicts:
         console.print(_consensus_entry(verdict), soft_wrap=False)
     lone = 0 if topics else sum(1 for v in found.verdicts if v.lone)
@@ -170,15 +176,15 @@ def consensus(report: Report, topics: list[Topic], console: Console) -> None:
 
 def _consensus_entry(verdict: Verdict) -> Text:
     scope, topic = verdict.scope, verdict.scope.topic
-    entry = Text(topic.key, style="bold")
-    where = text.scope_label(scope)
+    entry = Text(shown(topic.key), style="bold")
+    where = shown(text.scope_label(scope))
     if where:
         entry.append(f" ({where})", style="dim")
     entry.append("  ")
     if verdict.best is None or verdict.representative is None:
-        entry.append(f"TIE: {text.tied_values(verdict)}", style="bold yellow")
+        entry.append(f"TIE: {shown(text.tied_values(verdict))}", style="bold yellow")
     else:
-        entry.append(verdict.representative.value, style="bold green")
+        entry.append(shown(verdict.representative.value), style="bold green")
         if verdict.best.interval is not None and topic.kind in ("quantity", "date"):
             entry.append(f"  {text.interval_text(verdict.best.interval, topic)}", style="dim")
     origins = text.plural(verdict.origins, "independent origin")
@@ -190,7 +196,7 @@ def _consensus_entry(verdict: Verdict) -> Text:
         entry.append(" (weak: rests on the sources' track records)", style="yellow")
     if verdict.against:
         entry.append(" · against: ")
-        entry.append("; ".join(verdict.against), style="red")
+        entry.append(shown("; ".join(verdict.against)), style="red")
     return entry
 
 
@@ -253,8 +259,9 @@ def topics(report: Report, console: Console) -> None:
         table.add_column(column, justify="right" if column == "Claims" else "left", no_wrap=True)
     for topic in report.dataset.topics.values():
         count = len(report.dataset.by_topic.get(topic.key, ()))
-        name = Text.assemble((topic.key, "bold"), "\n", (topic.title, "dim"))
-        table.add_row(name, topic.kind, topic.unit or "", str(count), _status(report.status(topic.key)))
+        name = Text.assemble((shown(topic.key), "bold"), "\n", (shown(topic.title), "dim"))
+        table.add_row(name, Text(shown(topic.kind)), Text(shown(topic.unit or "")), Text(str(count)),
+                      _status(report.status(topic.key)))
     console.print(table)
 
 
@@ -268,17 +275,18 @@ def sources(report: Report, console: Console) -> None:
             conflicted[claim.source] = conflicted.get(claim.source, 0) + 1
     records = report.consensus.sources
     table = Table(title="Sources", title_justify="left", expand=True)
-    widest = max((len(source_id) for source_id in report.dataset.sources), default=6)
+    widest = max((len(shown(source_id)) for source_id in report.dataset.sources), default=6)
     table.add_column("Source", ratio=2, min_width=min(widest, 40))  # an id is typed: it is not cut
     table.add_column("Publisher", ratio=1)
     for column in ("Published", "Claims", "In conflict", "Reliability"):
         table.add_column(column, justify="right" if column != "Published" else "left", no_wrap=True)
     for source in report.dataset.sources.values():
-        name = Text.assemble((source.id, "bold"), "\n", (source.title, "dim"))
+        name = Text.assemble((shown(source.id), "bold"), "\n", (shown(source.title), "dim"))
         record = records[source.id]
         agrees = f"\n{record.agreeing} of {record.compared} agree" if record.compared else ""
-        table.add_row(name, source.publisher or "", source.published or "", str(counts.get(source.id, 0)),
-                      str(conflicted.get(source.id, 0)), Text(f"{record.reliability:.2f}{agrees}"))
+        table.add_row(name, Text(shown(source.publisher or "")), Text(shown(source.published or "")),
+                      Text(str(counts.get(source.id, 0))), Text(str(conflicted.get(source.id, 0))),
+                      Text(f"{record.reliability:.2f}{agrees}"))
     console.print(table)
     console.print(Text("Reliability: the source's learned accuracy, from how often the consensus agrees with its "
                        "claims where other claims could contradict them (see `claimtrack consensus`).",
@@ -289,12 +297,13 @@ def check(report: Report, console: Console) -> None:
     """One line per problem (path:line:col: severity: message [code]), then a summary."""
     if not console.is_terminal:  # a log or a pipe: plain lines, written at once (rich styling costs ~0.3 ms a line)
         if report.problems:
-            write_text(console, "\n".join(str(problem) for problem in report.problems))
+            write_text(console, "\n".join(shown(str(problem)) for problem in report.problems))
     else:
         for problem in report.problems:
             style = "red" if problem.severity == "error" else "yellow"
-            console.print(Text.assemble((str(problem.location), "bold"), ": ", (problem.severity, style), ": ",
-                                        problem.message, (f" [{problem.code}]", "dim")), soft_wrap=True)
+            console.print(Text.assemble((shown(problem.location), "bold"), ": ", (problem.severity, style), ": ",
+                                        shown(problem.message), (f" [{shown(problem.code)}]", "dim")),
+                          soft_wrap=True)
     errors = len(report.errors)
     warnings = len(report.problems) - errors
     claims = len(report.dataset.claims)

@@ -67,10 +67,12 @@ def write_json(console: Console, data: dict[str, Any], items: Iterable[Any]) -> 
 
 
 def write_raw(console: Console, chunk: bytes) -> None:
-    """UTF-8 bytes to the console's file: as they are to a ByteSink, decoded to anything else."""
+    """UTF-8 bytes to the console's file: as bytes to a file that keeps them (a ByteSink, a GuardedFile),
+    decoded to anything else."""
     file = console.file
-    if isinstance(file, ByteSink):
-        file.write_bytes(chunk)
+    write_bytes = getattr(file, "write_bytes", None)
+    if write_bytes is not None:
+        write_bytes(chunk)
     else:
         file.write(chunk.decode())
 
