@@ -536,9 +536,12 @@ def init(
     from claimtrack.scaffold import scaffold
 
     console = _stdout()
-    for item in scaffold(directory):
-        state = "[green]created[/]" if item.written else "[yellow]exists, left as it was[/]"
-        console.print(f"{state}  {item.path}", highlight=False)
+    try:
+        for item in scaffold(directory):
+            state = "[green]created[/]" if item.written else "[yellow]exists, left as it was[/]"
+            console.print(f"{state}  {item.path}", highlight=False)
+    except ClaimtrackError as error:  # a read-only folder, a full disk: one line naming the file
+        _fail(error)
     console.print(f"Next: edit {directory / 'claims'}, then run `claimtrack check --dir {directory / 'claims'}`.",
                   highlight=False)
 
