@@ -27,7 +27,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import ruamel.yaml  # noqa: F401
 import yaml
 
 import claimtrack.authoring  # imported here so that forked writers start warm

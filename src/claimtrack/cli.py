@@ -599,9 +599,12 @@ def init(
     from claimtrack.scaffold import scaffold
 
     console = _stdout()
-    for item in scaffold(directory):
-        state = ("created", "green") if item.written else ("exists, left as it was", "yellow")
-        _say(console, state, f"  {item.path}")
+    try:
+        for item in scaffold(directory):
+            state = ("created", "green") if item.written else ("exists, left as it was", "yellow")
+            _say(console, state, f"  {item.path}")
+    except ClaimtrackError as error:  # a read-only folder, a full disk: one line naming the file
+        _fail(error)
     _say(console, f"Next: edit {directory / 'claims'}, then run `claimtrack check --dir {directory / 'claims'}`.")
 
 

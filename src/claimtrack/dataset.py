@@ -190,7 +190,7 @@ def load_folder(folder: Path, overrides: Mapping[Path, str] | None = None) -> Da
     overrides = overrides or {}
     topics_path, source_paths, problems = find_files(folder)
     if overrides:
-        on_disk = {path.resolve() for path in source_paths}
+        on_disk = {path.resolve() for path in [*source_paths, *([topics_path] if topics_path else [])]}  # links too
         source_paths += sorted(path for path in overrides if path not in on_disk and path.name != TOPICS_FILE)
     cache = None if overrides else _file_cache(folder, topics_path)
     registry = cache.topics if cache else None  # the registry as read, kept while topics.yaml is unchanged

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from claimtrack.errors import ClaimtrackError
 from claimtrack.schema import json_schemas
 
 TOPICS = """\
@@ -91,12 +93,17 @@ def scaffold_files() -> dict[str, str]:
     }
 
 
-def scaffold(root: Path) -> list[Scaffolded]:
-    """Write the scaffold below `root`, never touching a file that exists."""
+def scaffold(root: Path) -> Iterator[Scaffolded]:
+    """Write the scaffold below `root`, never touching a file that exists; each file is created whole or not
+    at all (writer.create_new). Yields each file as it is done; a file that cannot be written ends it with a
+    ClaimtrackError naming it (the files before it are complete)."""
     from claimtrack.writer import create_new
 
-    results = []
     for relative, content in scaffold_files().items():
         path = root / relative
-        results.append(Scaffolded(path, create_new(path, content)))
-    return results
+        try:
+            written = create_new(path, content)
+        except OSError as error:
+            message = f"cannot write {path}: {error.strerror or error}; nothing was written to it"
+            raise ClaimtrackError(message) from None
+        yield Scaffolded(path, written)

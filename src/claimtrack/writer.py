@@ -1,13 +1,15 @@
 """Writing files safely: atomic replacement (temporary file, fsync, rename) of a file or a whole folder,
-create-only writes, and the checks a command's output target passes before any work is done."""
+atomic create-only writes (temporary file, fsync, hard link), and the checks a command's output target
+passes before any work is done. Every file claimtrack writes is written here."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from claimtrack.errors import ESCAPE, ClaimtrackError
@@ -47,22 +49,57 @@ def check_parent(output: Path) -> None:
         raise ClaimtrackError(f"cannot write {output}: the folder {parent} is not writable")
 
 
-def create_new(path: Path, content: str) -> bool:
-    """Write `content` to `path` only if it does not exist (atomically); True if written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    except FileExistsError:
+def create_new(path: Path, content: str | bytes) -> bool:
+    """Create `path` holding `content`, only if nothing is there (no file, folder or symlink, dangling or not);
+    True if written. The content goes to a temporary file beside it first (written, fsynced, given the mode a
+    new file gets), which is then hard-linked to `path` — a link, like O_EXCL, fails if the name exists — so
+    a reader, a crash or a full disk finds either no file or the whole one, never an empty or half one.
+    On a file system without hard links the name is claimed with O_EXCL and the temporary renamed over it."""
+    if os.path.lexists(path):  # checked again, atomically, by the link
         return False
-    os.close(descriptor)  # the name is ours now; fill it atomically so a reader never sees half a file
-    write_atomic(path, content)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _temporary(path) as temporary:
+        _write(temporary, content)
+        _settle(temporary, path)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return False
+        except OSError as error:
+            if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.EXDEV):
+                raise
+            try:
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600))
+            except FileExistsError:
+                return False
+            os.replace(temporary, path)
+    _sync_folder(path.parent)
     return True
 
 
-def write_atomic(path: Path, content: str) -> None:
+def write_atomic(path: Path, content: str | bytes) -> None:
     """Replace `path` with `content` so that it is always either the old or the new file, never half of one."""
     with replaced_file(path) as temporary:
-        temporary.write_text(content, encoding="utf-8", newline="")
+        _write(temporary, content)
+
+
+def _write(path: Path, content: str | bytes) -> None:
+    if isinstance(content, str):
+        path.write_text(content, encoding="utf-8", newline="")
+    else:
+        path.write_bytes(content)
+
+
+@contextmanager
+def _temporary(path: Path) -> Iterator[Path]:
+    """A private temporary file beside `path`, removed when the block ends (whatever became of its content)."""
+    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:40]}.", suffix=".tmp")
+    os.close(descriptor)
+    temporary = Path(name)
+    try:
+        yield temporary
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -113,9 +150,17 @@ def replaced_folder(path: Path, replaceable: Callable[[Path], bool]) -> Iterator
 
 
 def _settle(temporary: Path, path: Path) -> None:
-    """Give the finished temporary the permissions the target would have had (mkstemp makes it private)."""
+    """Give the finished temporary the permissions the target would have had (mkstemp makes it private): an
+    existing file's mode, and its owner and group where this process may set them."""
     if path.exists():
-        mode = path.stat().st_mode & 0o7777
+        info = path.stat()
+        mode = info.st_mode & 0o7777
+        if hasattr(os, "chown") and (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+            try:
+                os.chown(temporary, info.st_uid, info.st_gid)
+            except OSError:  # another owner needs privileges; the group, membership of it
+                with suppress(OSError):
+                    os.chown(temporary, -1, info.st_gid)
     else:
         umask = os.umask(0)
         os.umask(umask)
