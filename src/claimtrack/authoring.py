@@ -301,7 +301,9 @@ def resolve(folder: Path, topic_word: str, status: str, note: str, preferred: st
         data = document.data
         if entry_pair is None or not isinstance(entry_pair[1], yaml.MappingNode) or not entry_pair[1].value:
             raise ClaimtrackError(f"cannot find topic {topic.key!r} as a mapping in {shown}; nothing was written")
-        covers = sorted(conflict.claim_ids)
+        # what the verdict settles: each claim in the conflict with its value now (a later change re-opens it)
+        values = {claim.id: claim.value for claim in conflict.claims}
+        covers = {claim_id: values[claim_id] for claim_id in sorted(conflict.claim_ids)}
         wanted = {"status": status, "preferred": preferred, "note": note}
         expected = copy.deepcopy(data)
         entry = expected["topics"][topic.key]
@@ -311,10 +313,12 @@ def resolve(folder: Path, topic_word: str, status: str, note: str, preferred: st
 
 
 def _edit_resolution(document: Document, entry: Any, old: Any, wanted: dict[str, str | None],
-                     covers: list[str]) -> dict[str, Any]:
-    """Plan the edit of a topic entry's resolution; returns the resolution as it will read."""
+                     covers: dict[str, str]) -> dict[str, Any]:
+    """Plan the edit of a topic entry's resolution; returns the resolution as it will read. `covers` maps each
+    settled claim to its value; it is written as a block mapping (`claim-id: "value"`)."""
+    settled = BlockMap({claim_id: Quoted(value) for claim_id, value in covers.items()})
     fresh = BlockMap({k: v for k, v in wanted.items() if v is not None})
-    fresh["covers"] = BlockList(covers)
+    fresh["covers"] = settled
     pair = document.lookup(entry, "resolution")
     if pair is None:
         document.add_pair(entry, "resolution", fresh)
@@ -331,27 +335,28 @@ def _edit_resolution(document: Document, entry: Any, old: Any, wanted: dict[str,
     found = document.lookup(node, "covers")
     old_covers = result.get("covers")
     if found is None:
-        document.add_pair(node, "covers", BlockList(covers))
-        result["covers"] = covers
-    elif (isinstance(found[1], yaml.SequenceNode) and not found[1].flow_style and found[1].value
-          and isinstance(old_covers, list)):
-        kept: list[str] = []
-        for item, value in zip(found[1].value, old_covers, strict=True):
-            if isinstance(value, str) and value in covers and value not in kept:
-                kept.append(value)
-            else:
-                document.delete_item(item)
-        added = [claim for claim in covers if claim not in kept]
-        for claim in added:
-            document.append_item(found[1], claim)
-        result["covers"] = kept + added
-    else:
-        kept = [value for value in old_covers if value in covers] if isinstance(old_covers, list) else []
-        kept = list(dict.fromkeys(kept))
-        planned = kept + [claim for claim in covers if claim not in kept]
-        flow = getattr(found[1], "flow_style", False)  # a flow list stays one; a null or a scalar becomes a block
-        document.set_value(node, found[0], found[1], planned if flow else BlockList(planned))
-        result["covers"] = planned
+        document.add_pair(node, "covers", settled)
+        result["covers"] = dict(covers)
+    elif (isinstance(found[1], yaml.MappingNode) and not found[1].flow_style and found[1].value
+          and isinstance(old_covers, dict)):
+        # a settled mapping already: pairs still settled as they are keep their lines
+        kept: dict[str, str] = {}
+        for pair_key, pair_value in list(found[1].value):
+            claim_id = pair_key.value if isinstance(pair_key, yaml.ScalarNode) else None
+            if claim_id not in covers or claim_id in kept:
+                document.delete_pair(pair_key, pair_value)
+                continue
+            if old_covers.get(claim_id) != covers[claim_id]:
+                document.set_value(found[1], pair_key, pair_value, Quoted(covers[claim_id]))
+            kept[claim_id] = covers[claim_id]
+        for claim_id, settled_value in covers.items():
+            if claim_id not in kept:
+                document.add_pair(found[1], claim_id, Quoted(settled_value))
+                kept[claim_id] = settled_value
+        result["covers"] = kept
+    else:  # a list of ids (the older form), a flow mapping, a null: written anew as the settled mapping
+        document.set_value(node, found[0], found[1], settled)
+        result["covers"] = dict(covers)
     for key, value in wanted.items():
         found = document.lookup(node, key)
         if value is None:
