@@ -594,17 +594,29 @@ def _topics_if_any(claims_dir: Path | None) -> dict[str, Topic]:
 @app.command()
 def init(
     directory: Annotated[Path, typer.Argument(help="Where to create the claims repository.")] = Path("."),
+    requirement: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--requirement", metavar="PIP-REQUIREMENT",
+        help="How the CI workflow installs claimtrack, e.g. 'claimtrack @ git+https://HOST/OWNER/claimtrack@COMMIT'"
+             " or a wheel URL (default: where this claimtrack was installed from, when pip recorded it).")] = None,
 ) -> None:
     """Scaffold a claims repository: topics.yaml, an example source, schemas, pre-commit and CI workflow."""
-    from claimtrack.scaffold import scaffold
+    from claimtrack.scaffold import WORKFLOW_PATH, installed_from, scaffold
 
+    if requirement is not None and (not requirement.strip() or not requirement.isprintable()):
+        _fail(ClaimtrackError("--requirement takes one pip requirement on one line, e.g. "
+                              "'claimtrack @ git+https://HOST/OWNER/claimtrack@COMMIT'"))
     console = _stdout()
+    placeholder = False
     try:
-        for item in scaffold(directory):
+        for item in scaffold(directory, requirement):
             state = ("created", "green") if item.written else ("exists, left as it was", "yellow")
             _say(console, state, f"  {item.path}")
+            placeholder |= item.written and item.path == directory / WORKFLOW_PATH
     except ClaimtrackError as error:  # a read-only folder, a full disk: one line naming the file
         _fail(error)
+    if placeholder and requirement is None and installed_from() is None:
+        _say(console, ("Before CI runs:", "yellow"), f" set CLAIMTRACK in {directory / WORKFLOW_PATH} to how CI "
+             "installs claimtrack (a git URL pinned to a commit, or a wheel), or run init with --requirement.")
     _say(console, f"Next: edit {directory / 'claims'}, then run `claimtrack check --dir {directory / 'claims'}`.")
 
 
