@@ -136,7 +136,9 @@ def test_resolve_keeps_every_comment_of_the_registry(tmp_path: Path) -> None:
     assert topics["border-length"].resolution.preferred is None  # not given this time: the old one is gone
     assert set(topics["border-length"].resolution.covers) == {
         "alpha/border-length", "beta/border-length", "beta/border-length-again"}
-    assert "        - alpha/border-length   # the brief\n" in text  # a covered claim keeps its line
+    # a list of covers (the older form) becomes the settled mapping; its comments are kept (above)
+    assert topics["border-length"].resolution.settled  # each claim with its value
+    assert '        alpha/border-length: "' in text
     assert topics["tajik-share"].resolution is not None and topics["tajik-share"].resolution.status == "accepted"
     assert topics["consulate-handover"].resolution is not None
     assert topics["consulate-handover"].resolution.preferred == "April 2023"
@@ -442,13 +444,17 @@ def test_text_arguments_read_back_exactly(tmp_path: Path) -> None:
     done = run(tmp_path, "add-topic", "--dir", "claims", "odd", "--title", AWKWARD_TEXTS[0],
                "--alias", AWKWARD_TEXTS[1], "--alias", "a, b")
     assert done.returncode == 0, done.stderr
+    # a preferred value must be a value of the topic (invalid-preferred): the awkward text goes in the note
+    refused = run(tmp_path, "resolve", "--dir", "claims", "border-length", "--status", "disputed",
+                  "--note", AWKWARD_TEXTS[2], "--preferred", AWKWARD_TEXTS[0])
+    assert refused.returncode == 2 and "[invalid-preferred]" in refused.stderr
     done = run(tmp_path, "resolve", "--dir", "claims", "border-length", "--status", "disputed",
-               "--note", AWKWARD_TEXTS[2], "--preferred", AWKWARD_TEXTS[0])
+               "--note", AWKWARD_TEXTS[2], "--preferred", "1,344 km")
     assert done.returncode == 0, done.stderr
     registry = _data(folder / "topics.yaml")["topics"]
     assert registry["odd"]["title"] == AWKWARD_TEXTS[0] and registry["odd"]["aliases"] == [AWKWARD_TEXTS[1], "a, b"]
     resolution = registry["border-length"]["resolution"]
-    assert (resolution["note"], resolution["preferred"]) == (AWKWARD_TEXTS[2], AWKWARD_TEXTS[0])
+    assert (resolution["note"], resolution["preferred"]) == (AWKWARD_TEXTS[2], "1,344 km")
 
 
 def _data(path: Path) -> Any:
@@ -650,14 +656,17 @@ def test_registry_edits_keep_every_line_they_do_not_change(layout: str, newline:
             entry = _data(path)["topics"]["aid"]
             assert (entry["title"], entry["note"], entry["aliases"]) == (note or "t", note, [note, "x"]), entry
             return
-        resolve(folder, action, "disputed", note or "n", preferred=note or None)
+        # (an awkward preferred value is refused as invalid-preferred: the note carries the awkward text)
+        resolve(folder, action, "disputed", note or "n")
         new = path.read_text(encoding="utf-8")
         for comment in comments(text):
             assert comment.rstrip() in new, comment
         changed = [line for line in text.splitlines() if line not in new.splitlines()]
         # only lines of the resolution may change: its keys, and the covers that went
+        # (a list of covers, the older form, becomes the mapping of each settled claim to its value)
         assert all(line.strip().startswith(("status", "preferred", "note", "- beta/not-any-more", "folded",
-                                            "An older", "resolution", "topics: {", "border-length: {", "covers"))
+                                            "An older", "resolution", "topics: {", "border-length: {", "covers",
+                                            "- alpha/", "- beta/"))
                    for line in changed), changed
         resolution = _data(path)["topics"][action]["resolution"]
-        assert (resolution["note"], resolution.get("preferred")) == (note or "n", note or None), resolution
+        assert (resolution["note"], resolution.get("preferred")) == (note or "n", None), resolution
