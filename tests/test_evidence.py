@@ -54,3 +54,37 @@ def test_an_html_text_copy_is_compared_as_extract_reads_it(make_claims: ClaimsFa
     found = [line for line in done.stdout.splitlines() if "[quote-not-found]" in line]
     assert len(found) == 1 and "a/wrong" in found[0], done.stdout
     assert "at line 3" in found[0]  # the line of the HTML file the passage starts on
+
+
+def test_what_extract_writes_is_found_in_its_own_text_copy(make_claims: ClaimsFactory) -> None:
+    """`text:` is relative to where the source file goes (claims/sources/), and extract's quotes of an HTML page
+    with entities are found by the quote check: the two read the page the same way."""
+    import yaml
+
+    folder = make_claims(files={"texts/page.html": (
+        "<html><body><nav>Home</nav><p>Tajikistan&#8217;s border with Afghanistan is 1,344&nbsp;km long.</p>"
+        "<p>Some 14,000 refugees arrived in 2021.</p></body></html>\n")})
+    done = subprocess.run([sys.executable, "-m", "claimtrack", "extract", str(folder / "texts/page.html"), "--dir",
+                           str(folder), "--source", "page"], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    drafted = yaml.safe_load(done.stdout)
+    assert drafted["source"]["text"] == "../texts/page.html"
+    for claim in drafted["claims"]:
+        claim["topic"] = "refugees" if "refugees" in claim["quote"] else "border-length"
+    drafted["claims"] = [c for c in drafted["claims"] if "1,344" in c["value"] or "14,000" in c["value"]]
+    assert len(drafted["claims"]) == 2, drafted
+    (folder / "sources").mkdir(exist_ok=True)
+    (folder / "sources/page.yaml").write_text(yaml.safe_dump(drafted, allow_unicode=True), encoding="utf-8")
+    checked = _claimtrack(folder, "check", "--format", "json")
+    codes = [problem["code"] for problem in __import__("json").loads(checked.stdout)["problems"]]
+    assert "quote-not-found" not in codes and "missing-text" not in codes and "outside-folder" not in codes, codes
+
+
+def test_extract_of_a_document_outside_the_claims_folder_says_to_copy_it_in(make_claims: ClaimsFactory,
+                                                                           tmp_path: Path) -> None:
+    folder = make_claims()
+    document = tmp_path / "elsewhere.txt"
+    document.write_text("The border is 1,344 km long.\n")
+    done = subprocess.run([sys.executable, "-m", "claimtrack", "extract", str(document), "--dir", str(folder)],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0 and "\n  text:" not in done.stdout and "copy it to claims/texts/" in done.stdout

@@ -563,7 +563,7 @@ def extract(
     claims_dir: ClaimsDir = None,
 ) -> None:
     """Propose candidate claims: every figure, percentage, sum, count or date, with its sentence and a topic."""
-    from claimtrack.extract import document_text, extract_candidates
+    from claimtrack.extract import document_text, extract_candidates, text_reference
     from claimtrack.models import SLUG
     from claimtrack.render import extraction
 
@@ -574,19 +574,33 @@ def extract(
         raw = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         _fail(ClaimtrackError(f"cannot read {file}: {getattr(error, 'strerror', None) or error}"))
-    topics = _topics_if_any(claims_dir)
+    folder = _folder_if_any(claims_dir)
+    topics = _topics_if_any(folder)
     text, line_map = document_text(file, raw)
     candidates = extract_candidates(text, topics, line_map)
     render = extraction.yaml if fmt is ExtractFormat.yaml else extraction.json
-    render(candidates, file, source, _stdout("text" if fmt is ExtractFormat.yaml else "json"))
+    render(candidates, file, source, text_reference(file, folder), _stdout("text" if fmt is ExtractFormat.yaml
+                                                                           else "json"))
 
 
-def _topics_if_any(claims_dir: Path | None) -> dict[str, Topic]:
-    """The topic registry when a claims folder is at hand (suggestions need it); else none."""
-    from claimtrack.dataset import find_claims_folder, load_folder
+def _folder_if_any(claims_dir: Path | None) -> Path | None:
+    """The claims folder when one is at hand (extract works without one)."""
+    from claimtrack.dataset import find_claims_folder
 
     try:
-        return load_folder(find_claims_folder(claims_dir)).topics
+        return find_claims_folder(claims_dir)
+    except ClaimtrackError:
+        return None
+
+
+def _topics_if_any(folder: Path | None) -> dict[str, Topic]:
+    """The topic registry of the claims folder, if any (suggestions need it); else none."""
+    from claimtrack.dataset import load_folder
+
+    if folder is None:
+        return {}
+    try:
+        return load_folder(folder).topics
     except ClaimtrackError:
         return {}
 

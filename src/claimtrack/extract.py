@@ -202,3 +202,18 @@ def _fits(topic: Topic, value: str, kind: str) -> bool:
     if "$" in value or "dollar" in lowered:
         return topic.unit == "USD"
     return True
+
+
+def text_reference(document: Path, claims_folder: Path | None) -> str | None:
+    """What a new source file's `text:` says for `document`: its path relative to the folder such a file goes
+    in (`claims/sources/`, as `add-source` writes it), since `text:` is read relative to the source file. None
+    when there is no claims folder or the document lies outside it (a text copy must be inside: check would
+    refuse it)."""
+    import os
+
+    if claims_folder is None:
+        return None
+    root, where = claims_folder.resolve(), document.resolve()
+    if not where.is_relative_to(root):
+        return None
+    return Path(os.path.relpath(where, root / "sources")).as_posix()

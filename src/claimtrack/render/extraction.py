@@ -46,13 +46,20 @@ def yaml_scalar(value: str) -> str:
     return value if _PLAIN.fullmatch(value) and value not in _YAML_WORDS else yaml_string(value)
 
 
-def yaml(candidates: list[Candidate], file: Path, source: str | None, console: Console) -> None:
+def yaml(candidates: list[Candidate], file: Path, source: str | None, text: str | None, console: Console) -> None:
+    """`text`: the document as the new source file's `text:` names it (relative to claims/sources/), or None
+    when it is outside the claims folder (then a comment says to copy it in)."""
     name = shown_path(file)
     # the file's name in a comment is `shown`: one line, whatever the name holds
     lines = [f"# {len(candidates)} candidate claims from {shown(name)}: check each against the document, keep what it",
-             "# says (no more), and set the topic where the suggestion is wrong.",
+             "# says (no more), and set the topic where the suggestion is wrong. Save as claims/sources/ID.yaml.",
              "source:", f"  id: {yaml_scalar(source or shown_path(file.stem))}",
-             f"  title: {yaml_string(shown_path(file.stem))}", f"  text: {yaml_string(name)}", "claims:"]
+             f"  title: {yaml_string(shown_path(file.stem))}"]
+    if text is not None:
+        lines.append(f"  text: {yaml_string(text)}")
+    else:
+        lines.append("  # text: the document is not in the claims folder; copy it to claims/texts/ and name it here")
+    lines.append("claims:")
     for candidate in candidates:
         suggestion = f"suggested, score {candidate.score:.0f}" if candidate.topic else "no topic fits: register one"
         topic = yaml_scalar(candidate.topic) if candidate.topic else "TODO"
@@ -62,8 +69,8 @@ def yaml(candidates: list[Candidate], file: Path, source: str | None, console: C
     write_text(console, "\n".join(lines))
 
 
-def json(candidates: list[Candidate], file: Path, source: str | None, console: Console) -> None:
+def json(candidates: list[Candidate], file: Path, source: str | None, text: str | None, console: Console) -> None:
     rows = [{"value": c.value, "quote": c.quote, "line": c.line, "topic": c.topic, "score": c.score, "kind": c.kind}
             for c in candidates]
-    write_text(console, json_text({"candidates": rows, "file": shown_path(file), "source": source,
+    write_text(console, json_text({"candidates": rows, "file": shown_path(file), "source": source, "text": text,
                                    "schema_version": 1}))
