@@ -420,16 +420,19 @@ def test_extract_yaml_reads_back_as_exactly_the_candidates(tmp_path: Path) -> No
     from claimtrack.loader import parse_yaml
 
     name = 'doc\n::error::x "y"\x1b[31m #z.txt'
-    (tmp_path / name).write_text(DOCUMENT, encoding="utf-8")
-    done = run(tmp_path, "extract", name)
+    (tmp_path / "claims" / "texts").mkdir(parents=True)
+    (tmp_path / "claims" / "topics.yaml").write_text("topics: {}\n", encoding="utf-8")
+    (tmp_path / "claims" / "texts" / name).write_text(DOCUMENT, encoding="utf-8")
+    document = f"claims/texts/{name}"
+    done = run(tmp_path, "extract", document)
     assert done.returncode == 0, done.stderr
     assert_safe_for_people(done.stdout)
     assert not any(line.lstrip().startswith("::") for line in done.stdout.splitlines())
-    candidates = json.loads(run(tmp_path, "extract", name, "--format", "json").stdout)["candidates"]
+    candidates = json.loads(run(tmp_path, "extract", document, "--format", "json").stdout)["candidates"]
     expected = [{"topic": "TODO", "value": c["value"], "quote": c["quote"]} for c in candidates]
     for data in (yaml.safe_load(done.stdout), parse_yaml(done.stdout, Path("x.yaml"))[0].data):
         assert data["claims"] == expected
-        assert data["source"] == {"id": name[:-4], "title": name[:-4], "text": name}
+        assert data["source"] == {"id": name[:-4], "title": name[:-4], "text": f"../texts/{name}"}
     assert any("\x1b]8;;" in c["quote"] and "\x9b" in c["quote"] and "\u202e" in c["quote"] for c in candidates)
 
 

@@ -76,7 +76,8 @@ def test_background_work_not_worth_a_fork_runs_here(tmp_path: Path, monkeypatch:
 
 def test_a_folder_read_in_two_processes_reads_as_in_one(make_claims: ClaimsFactory,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    files = {f"s{n:04}.yaml": source(f"s{n:04}", f'topic: border-length\nvalue: "{1300 + n % 97} km"\nquote: q',
+    files = {f"s{n:04}.yaml": source(f"s{n:04}", f'topic: border-length\nvalue: "{1300 + n % 97} km"\n'
+                                                 f'quote: "{1300 + n % 97} km"',
                                       'topic: nope\nvalue: "1"\nquote: q') for n in range(MIN_ITEMS + 10)}
     folder = make_claims(files=files)
     monkeypatch.setenv("CLAIMTRACK_NO_CACHE", "1")
