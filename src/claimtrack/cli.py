@@ -7,7 +7,7 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional, TypeVar
 
 import typer
 
@@ -21,10 +21,13 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
-    from claimtrack.authoring import Edited
+    from claimtrack.authoring import Changed, Edited
     from claimtrack.dataset import Topic
     from claimtrack.render.safe import Guard
     from claimtrack.report import Report
+
+
+_Done = TypeVar("_Done")
 
 
 class ResolutionStatus(str, Enum):
@@ -427,7 +430,7 @@ def schema(
     typer.echo(json.dumps(schemas[kind] if kind else schemas, indent=2, ensure_ascii=False))
 
 
-def _apply_edit(edit: Callable[[Path], Edited], claims_dir: Path | None) -> Edited:
+def _apply_edit(edit: Callable[[Path], _Done], claims_dir: Path | None) -> _Done:
     """Run an authoring operation; a refusal prints its problems and exits 2 with nothing written."""
     from claimtrack.authoring import EditRefused
 
@@ -548,6 +551,99 @@ def resolve(
     edited = _apply_edit(lambda folder: record(folder, topic, status.value, note, preferred), claims_dir)
     key = edited.topic_key or topic
     _say(_stdout(), f"recorded: {key} is now {edited.report.status(key)}")
+
+
+@app.command()
+def edit(
+    claim_id: Annotated[str, typer.Argument(metavar="CLAIM-ID", help="The claim: SOURCE-ID/CLAIM-ID.")],
+    value: Annotated[Optional[str], typer.Option("--value", "-v", help="The new value.")] = None,  # noqa: UP045
+    quote: Annotated[Optional[str], typer.Option("--quote", "-q", help="The new quote, verbatim.")] = None,  # noqa: UP045
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="When the value holds; '' removes it.")] = None,  # noqa: UP045
+    attributed_to: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--attributed-to", help="Who the source reports; '' removes it.")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="Free text; '' removes it.")] = None,  # noqa: UP045
+    claims_dir: ClaimsDir = None,
+) -> None:
+    """Change fields of one claim in place (only those given), then show the conflicts it takes part in."""
+    from claimtrack.authoring import edit_claim
+
+    changes = {"value": value, "quote": quote, "as_of": as_of, "attributed_to": attributed_to, "note": note}
+    changed = _apply_edit(lambda folder: edit_claim(folder, claim_id, changes), claims_dir)
+    _report_changed(changed)
+    if changed.paths:
+        _show_involved(changed.report, claim_id)
+
+
+@app.command()
+def remove(
+    claim_id: Annotated[str, typer.Argument(metavar="CLAIM-ID", help="The claim: SOURCE-ID/CLAIM-ID.")],
+    claims_dir: ClaimsDir = None,
+) -> None:
+    """Delete a claim from its source file; a resolution that covers it stops covering it."""
+    from claimtrack.authoring import remove_claim
+
+    _report_changed(_apply_edit(lambda folder: remove_claim(folder, claim_id), claims_dir))
+
+
+@app.command("rename-topic")
+def rename_topic(
+    old: Annotated[str, typer.Argument(metavar="OLD", help="The topic's key now.")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="Its new key, a lower-case slug.")],
+    no_alias: Annotated[bool, typer.Option("--no-alias", help="Do not keep the old key as an alias.")] = False,
+    keep_ids: Annotated[bool, typer.Option(
+        "--keep-ids", help="Claims without `id:` keep their ids (written as `id:`) instead of following the "
+        "new key.")] = False,
+    claims_dir: ClaimsDir = None,
+) -> None:
+    """Rename a topic key everywhere: topics.yaml, every claim's topic, every resolution's covers."""
+    from claimtrack.authoring import rename_topic as rename
+
+    _report_changed(_apply_edit(lambda folder: rename(folder, old, new, alias=not no_alias, keep_ids=keep_ids),
+                                claims_dir))
+
+
+@app.command("merge-topics")
+def merge_topics(
+    source: Annotated[str, typer.Argument(metavar="FROM", help="The topic to merge away.")],
+    into: Annotated[str, typer.Argument(metavar="INTO", help="The topic that receives its claims.")],
+    claims_dir: ClaimsDir = None,
+) -> None:
+    """Move every claim of FROM to INTO; FROM's key and aliases become INTO's aliases and its entry goes."""
+    from claimtrack.authoring import merge_topics as merge
+
+    _report_changed(_apply_edit(lambda folder: merge(folder, source, into), claims_dir))
+
+
+def _report_changed(changed: Changed) -> None:
+    """What an edit did (standard output), what to look at (standard error), and what `check` says now that
+    it did not say before."""
+    out, err = _stdout(), _stderr()
+    paths = [str(path) for path in changed.paths]
+    if paths:
+        more = f" and {len(paths) - 5} more file(s)" if len(paths) > 5 else ""
+        _say(out, f"wrote {', '.join(paths[:5])}{more}", soft_wrap=True)
+    for note in changed.notes:
+        _say(out, note, soft_wrap=True)
+    for warning in changed.warnings:
+        _say(err, ("warning:", "yellow"), " ", warning, soft_wrap=True)
+    findings = changed.findings
+    if findings:
+        _say(out, "check now also says:")
+        for problem in findings[:10]:
+            _say(out, f"  {problem}", soft_wrap=True)
+        if len(findings) > 10:
+            _say(out, f"  … and {len(findings) - 10} more (claimtrack check)")
+
+
+def _show_involved(report: Report, claim_id: str) -> None:
+    from claimtrack.render import table
+
+    console = _stdout()
+    involved = [c for c in report.conflicts.values() if claim_id in c.claim_ids]
+    if not involved:
+        _say(console, "it agrees with every claim on its topic")
+        return
+    table.conflicts(report, involved, console)
 
 
 class ExtractFormat(str, Enum):

@@ -453,6 +453,26 @@ def _read_claim(claim_spec: ClaimSpec, at: KeyPath, source_id: str, doc: YamlDoc
         result.claims.append(claim)
 
 
+def claim_local_ids(raw_claims: list[Any]) -> list[str | None]:
+    """The id within its file that the loader gives each item of a `claims:` list, as _read_claim does (None:
+    an item that is no valid claim, or whose id is a duplicate) — also for a claim whose topic or value is in
+    error. The authoring commands find claims by it, and see which ids an edit would change."""
+    from pydantic import ValidationError
+
+    used: dict[str, KeyPath] = {}
+    ids: list[str | None] = []
+    for raw in raw_claims:
+        try:
+            spec = ClaimSpec.model_validate(raw)
+        except ValidationError:
+            ids.append(None)
+            continue
+        local_id = spec.id or _next_id(spec.topic, used)
+        ids.append(None if local_id in used else local_id)
+        used.setdefault(local_id, ())
+    return ids
+
+
 def _next_id(topic: str, used: dict[str, KeyPath]) -> str:
     if topic not in used:
         return topic

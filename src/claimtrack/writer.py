@@ -9,7 +9,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 
 from claimtrack.errors import ESCAPE, ClaimtrackError
@@ -81,6 +81,44 @@ def write_atomic(path: Path, content: str | bytes) -> None:
     """Replace `path` with `content` so that it is always either the old or the new file, never half of one."""
     with replaced_file(path) as temporary:
         _write(temporary, content)
+
+
+class PartlyReplaced(Exception):
+    """write_atomic_many replaced some files (`replaced`, in order) and then could not replace `failed`."""
+
+    def __init__(self, replaced: list[Path], failed: Path, error: OSError) -> None:
+        super().__init__(f"{failed}: {error}")
+        self.replaced = replaced
+        self.failed = failed
+        self.error = error
+
+
+def write_atomic_many(contents: list[tuple[Path, bytes]]) -> None:
+    """Replace several files, in the order given, as nearly at once as a file system allows: every new content
+    is first written to a temporary file beside its file, given that file's mode and fsynced; only then is each
+    renamed over its file (and the folders fsynced). A failure while writing (a full disk, a quota, a read-only
+    folder) is an OSError and replaces none of them. A rename that fails (rare: a folder changed meanwhile)
+    raises PartlyReplaced naming the files already replaced; a kill or a crash during the renames leaves the
+    files before it new and the rest old, each of them whole."""
+    with ExitStack() as stack:
+        pending = []
+        for path, content in contents:
+            temporary = stack.enter_context(_temporary(path))
+            _write(temporary, content)
+            _settle(temporary, path)
+            pending.append((temporary, path))
+        replaced: list[Path] = []
+        try:
+            for temporary, path in pending:
+                try:
+                    os.replace(temporary, path)
+                except OSError as error:
+                    raise PartlyReplaced(list(replaced), path, error) from None
+                replaced.append(path)
+        finally:
+            for folder in dict.fromkeys(path.parent for path in replaced):
+                with suppress(OSError):
+                    _sync_folder(folder)
 
 
 def _write(path: Path, content: str | bytes) -> None:

@@ -320,6 +320,17 @@ class Document:
                              "where its dash is; nothing was written")
         self._delete_lines(dash, self._end(item))
 
+    def inline_block(self, key_node: Node, value_node: Node, value: Any) -> None:
+        """Put a one-line value (`claims: []`, `value: "1,350 km"`) in the place of a pair's block collection:
+        the collection's lines go, their comments kept as lines of their own, and the value follows the key's
+        colon."""
+        colon = self.text.find(":", self._end(key_node), value_node.start_mark.index)
+        if colon < 0 or self.text[colon + 1:self._line_end(colon)].split("#")[0].strip():
+            raise EditFailed(f"cannot edit {self.shown}: line {key_node.start_mark.line + 1} holds more than its "
+                             "key; nothing was written")
+        self._splice(colon + 1, "", " " + inline(value))
+        self._delete_lines(value_node.start_mark.index, self._end(value_node))
+
     # -- finishing
 
     def finish(self, expected: Any) -> str:
