@@ -338,7 +338,7 @@ def sources(report: Report, console: Console) -> None:
     records = report.consensus.sources
     table = Table(title="Sources", title_justify="left", expand=True)
     table.add_column("Source", ratio=2, overflow="fold")  # an id is typed: it is not cut (see _sized)
-    table.add_column("Publisher", ratio=1)
+    table.add_column("Publisher", ratio=1, overflow="fold")  # (no word of it lost, even in a narrow column)
     for column in ("Published", "Claims", "In conflict", "Reliability"):
         table.add_column(column, justify="right" if column != "Published" else "left", no_wrap=True)
     for source in report.dataset.sources.values():
