@@ -363,7 +363,7 @@ def test_an_argument_that_is_not_utf8_is_a_usage_error_not_a_crash(tmp_path: Pat
     make_folder(tmp_path, {"good.yaml": GOOD.format(id="good")})
     done = run(tmp_path, "show", b"border-\xff")
     text = out(done)
-    assert done.returncode == 2 and text.startswith("error: unknown topic 'border-\\"), text  # (quoted by repr)
+    assert done.returncode == 2 and text.startswith("error: unknown topic or source 'border-\\"), text  # (repr)
     done = run(tmp_path, "check", b"claims/missing-\xff.yaml")
     assert done.returncode == 2 and out(done).startswith("error: no such file: claims/missing-\\xff.yaml")
 

@@ -10,19 +10,30 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional, TypeVar
 
 import typer
+import typer.core
 
 from claimtrack import __version__
 from claimtrack.errors import ClaimtrackError, ExitCode
 from claimtrack.export import ExportFormat
-from claimtrack.render import CheckFormat, ConflictsFormat, ConsensusFormat, ListFormat, ShowFormat, guard_of
+from claimtrack.render import (
+    CheckFormat,
+    ClaimsFormat,
+    ConflictsFormat,
+    ConsensusFormat,
+    ListFormat,
+    ShowFormat,
+    guard_of,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from rich.console import Console
+    from typer._click import Command, Context, Parameter
 
     from claimtrack.authoring import Changed, Edited
     from claimtrack.dataset import Topic
+    from claimtrack.render.progress import FileProgress
     from claimtrack.render.safe import Guard
     from claimtrack.report import Report
 
@@ -36,18 +47,55 @@ class ResolutionStatus(str, Enum):
     disputed = "disputed"
 
 
+class _InWords(typer.core.TyperGroup):
+    """The command group, with help in words: typer prints a parameter's Python type where it has no metavar
+    (`<bool>` after a flag, which takes no value; `<list[str]>`, `<str>` beside an argument's name): a flag
+    shows nothing there, an argument its name (its metavar), an option its metavar (every option that takes
+    a value has one)."""
+
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            _in_words(command, ctx)
+        return command
+
+    def get_params(self, ctx: Context) -> list[Parameter]:
+        _in_words(self, ctx)
+        return super().get_params(ctx)
+
+
+def _in_words(command: Command, ctx: Context) -> None:
+    for param in (*command.params, command.get_help_option(ctx)):
+        if param is None:
+            continue
+        if isinstance(param, typer.core.TyperArgument):
+            param.display_type_rich = _no_type  # type: ignore[method-assign]
+            if param.metavar is None:
+                param.metavar = (param.name or "value").upper()
+        elif param.metavar is None and isinstance(param, typer.core.TyperOption):
+            if param.is_flag:
+                param.metavar = ""
+            elif "|" not in (param.display_type_rich(ctx) or ""):  # (a choice shows its words: <table|json>)
+                param.metavar = max(param.opts, key=len).lstrip("-").upper()
+
+
+def _no_type(ctx: Context) -> None:
+    return None
+
+
 app = typer.Typer(
     name="claimtrack",
     help="Keep the factual claims of many documents as YAML records and show where they contradict each other.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
+    cls=_InWords,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 ClaimsDir = Annotated[
     Optional[Path],  # noqa: UP045 — typer needs Optional on Python 3.11
-    typer.Option("--dir", "-d", envvar="CLAIMTRACK_DIR", show_envvar=True,
+    typer.Option("--dir", "-d", envvar="CLAIMTRACK_DIR", show_envvar=True, metavar="DIR",
                  help="Claims folder (default: the nearest claims/ from here upwards)."),
 ]
 
@@ -126,7 +174,8 @@ def _serve(claims_dir: Path | None, key: str, body: Callable[[Report, Console, C
     if hit is not None:
         _write_bytes(hit[0], hit[1])
         raise typer.Exit(hit[2])
-    report = analyze(folder, check=check, only=only, only_topics=only_topics, save_in_background=True)
+    report = analyze(folder, check=check, only=only, only_topics=only_topics, save_in_background=True,
+                     progress=_progress())
     try:  # the file cache is being written meanwhile: done when this command is, however it ends
         sinks = [ByteSink(), ByteSink()]
         files = [GuardedFile(sinks[0], guard) if guard else sinks[0], GuardedFile(sinks[1])]  # type: ignore[arg-type]
@@ -146,6 +195,27 @@ def _serve(claims_dir: Path | None, key: str, body: Callable[[Report, Console, C
     finally:
         finish_background()
     raise typer.Exit(code)
+
+
+def _progress() -> FileProgress | None:
+    """A transient progress bar on the terminal (never in the cached output) for a long reading of files."""
+    from claimtrack.render.progress import file_progress
+
+    return file_progress()
+
+
+def _matched(word: str, topics: dict[str, Topic], err: Console) -> Topic:
+    """The topic `word` names (dataset.match_topic); a guess (a prefix, a close spelling) is said on stderr."""
+    from claimtrack.dataset import match_topic
+
+    found = match_topic(word, topics)
+    _note_guess(word, found.topic.key, found.guessed, err)
+    return found.topic
+
+
+def _note_guess(word: str, name: str, guessed: bool, err: Console) -> None:
+    if guessed:
+        _say(err, f"note: showing {name!r} for {word!r}", soft_wrap=True)
 
 
 def _write_bytes(stdout: bytes, stderr: bytes) -> None:
@@ -184,17 +254,17 @@ def _main(
 
 @app.command()
 def conflicts(
-    topic: Annotated[Optional[list[str]], typer.Option("--topic", "-t", help="Only these topics (repeatable).")] = None,  # noqa: UP045
+    topic: Annotated[Optional[list[str]], typer.Option("--topic", "-t", metavar="TOPIC",  # noqa: UP045
+                                                       help="Only these topics (repeatable).")] = None,
     show_all: Annotated[bool, typer.Option("--all", "-a", help="Also list resolved topics.")] = False,
     fmt: Annotated[ConflictsFormat, typer.Option("--format", "-f", help="Output format.")] = ConflictsFormat.table,
     claims_dir: ClaimsDir = None,
 ) -> None:
     """Every topic in conflict, its claims grouped by value with sources and quotes, most severe first."""
-    from claimtrack.dataset import find_topic
     from claimtrack.render import conflicts_renderers
 
     def body(report: Report, out: Console, err: Console) -> int:
-        keys = [find_topic(word, report.dataset.topics).key for word in topic or ()]
+        keys = [_matched(word, report.dataset.topics, err).key for word in topic or ()]
         _warn_problems(report, err)
         chosen = report.ordered_conflicts(include_resolved=show_all or bool(keys), topics=keys)
         conflicts_renderers()[fmt](report, chosen, out)
@@ -205,21 +275,58 @@ def conflicts(
 
 @app.command()
 def show(
-    topic: Annotated[str, typer.Argument(help="Topic key, alias, or a close spelling.")],
+    name: Annotated[str, typer.Argument(metavar="TOPIC|SOURCE-ID", help="A topic (key, alias, or a close spelling) "
+                                        "or a source's id.")],
     fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = ShowFormat.table,
     claims_dir: ClaimsDir = None,
 ) -> None:
-    """One topic: all its claims by value, a number line (or timeline) of their intervals, conflicts marked."""
-    from claimtrack.dataset import find_topic
-    from claimtrack.render import show_renderers
+    """One topic: all its claims by value, a number line (or timeline) of their intervals, conflicts marked. Or
+    one source: its details and its claims, each marked when it is in a conflict."""
+    from claimtrack.dataset import match_subject
+    from claimtrack.render import show_renderers, source_renderers
 
     def body(report: Report, out: Console, err: Console) -> int:
-        found = find_topic(topic, report.dataset.topics)
+        found = match_subject(name, report.dataset.topics, report.dataset.sources)
+        _note_guess(name, found.topic.key if found.topic else found.source.id if found.source else name,
+                    found.guessed, err)
         _warn_problems(report, err)
-        show_renderers()[fmt](report, found, out)
+        if found.topic is not None:
+            show_renderers()[fmt](report, found.topic, out)
+        elif found.source is not None:
+            source_renderers()[fmt](report, found.source, out)
         return ExitCode.OK
 
-    _serve(claims_dir, f"show:{topic}:{fmt.value}", body, guard=guard_of(fmt))
+    _serve(claims_dir, f"show:{name}:{fmt.value}", body, guard=guard_of(fmt))
+
+
+@app.command()
+def claims(
+    source: Annotated[Optional[str], typer.Option("--source", "-s", metavar="SOURCE-ID",  # noqa: UP045
+                                                  help="Only this source's claims (its exact id).")] = None,
+    topic: Annotated[Optional[str], typer.Option("--topic", "-t", metavar="TOPIC",  # noqa: UP045
+                                                 help="Only claims on this topic (key, alias, or a close "
+                                                      "spelling).")] = None,
+    grep: Annotated[Optional[str], typer.Option("--grep", "-g", metavar="TEXT",  # noqa: UP045
+                                                help="Only claims whose id, value, quote, note, attributed_to or "
+                                                     "as_of holds TEXT, in any case.")] = None,
+    fmt: Annotated[ClaimsFormat, typer.Option("--format", "-f", help="Output format.")] = ClaimsFormat.table,
+    claims_dir: ClaimsDir = None,
+) -> None:
+    """The claims, in the folder's order: every one, or those the filters choose (all of them apply)."""
+    from claimtrack.dataset import select_claims
+    from claimtrack.render import claims_renderers
+
+    def body(report: Report, out: Console, err: Console) -> int:
+        key = _matched(topic, report.dataset.topics, err).key if topic is not None else None
+        chosen = select_claims(report.dataset, source, key, grep)
+        _warn_problems(report, err)
+        if not chosen and fmt is ClaimsFormat.table:
+            _say(err, "no claims match")
+            return ExitCode.OK
+        claims_renderers()[fmt](report, chosen, out)
+        return ExitCode.OK
+
+    _serve(claims_dir, f"claims:{source}:{topic}:{grep}:{fmt.value}", body, guard=guard_of(fmt))
 
 
 @app.command()
@@ -294,7 +401,8 @@ def export(
 
 @app.command()
 def check(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Claim files to judge (default: all).")] = None,  # noqa: UP045
+    paths: Annotated[Optional[list[Path]], typer.Argument(  # noqa: UP045
+        metavar="PATH", help="Claim files (or folders) to judge (default: all).")] = None,
     changed_since: Annotated[Optional[str], typer.Option("--changed-since", metavar="REF",  # noqa: UP045
                                                          help="Judge only files changed since this git ref.")] = None,
     fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
@@ -344,19 +452,20 @@ def report(
     output: Annotated[str, typer.Option("--output", "-o", metavar="FILE",
                                         help="Where to write the page; '-' for standard output.")]
         = "claimtrack-report.html",
-    title: Annotated[Optional[str], typer.Option("--title", help="The page's heading (default: names the "  # noqa: UP045
-                                                 "claims folder).")] = None,
+    title: Annotated[Optional[str], typer.Option("--title", metavar="TEXT",  # noqa: UP045
+                                                 help="The page's heading (default: names the claims folder).")]
+        = None,
     claims_dir: ClaimsDir = None,
 ) -> None:
     """One self-contained HTML page for editors: every topic in conflict as a range plot, with its quotes,
     sources and resolution (opens from disk, no network)."""
     from claimtrack.errors import ESCAPE
     from claimtrack.render.html import page
-    from claimtrack.render.text import plural
+    from claimtrack.render.text import conflict_tally, plural
     from claimtrack.report import analyze
     from claimtrack.writer import write_output
 
-    analysis = analyze(_folder(claims_dir))
+    analysis = analyze(_folder(claims_dir), progress=_progress())
     _warn_problems(analysis, _stderr())
     html = page(analysis, title)
     if output == "-":
@@ -366,24 +475,22 @@ def report(
         write_output(Path(output), html)
     except ClaimtrackError as error:
         _fail(error)
-    resolved = sum(1 for conflict in analysis.conflicts.values() if conflict.status == "resolved")
-    _say(_stdout(), f"wrote {output}: {plural(len(analysis.dataset.claims), 'claim')}, "
-         f"{plural(len(analysis.conflicts), 'topic')} in conflict ({resolved:,} of them resolved)")
+    _say(_stdout(), f"wrote {output}: {plural(len(analysis.dataset.claims), 'claim')}; "
+         f"{conflict_tally(analysis.conflicts.values())}", soft_wrap=True)
 
 
 @app.command()
 def consensus(
-    topic: Annotated[Optional[list[str]], typer.Argument(help="Only these topics (key, alias or a close "  # noqa: UP045
-                                                         "spelling); all when omitted.")] = None,
+    topic: Annotated[Optional[list[str]], typer.Argument(  # noqa: UP045
+        metavar="TOPIC", help="Only these topics (key, alias or a close spelling); all when omitted.")] = None,
     fmt: Annotated[ConsensusFormat, typer.Option("--format", "-f", help="Output format.")] = ConsensusFormat.table,
     claims_dir: ClaimsDir = None,
 ) -> None:
     """What the independent sources support, per topic and scope, and how reliable each source has been."""
-    from claimtrack.dataset import find_topic
     from claimtrack.render import consensus_renderers
 
     def body(report: Report, out: Console, err: Console) -> int:
-        chosen = [find_topic(word, report.dataset.topics) for word in topic or ()]
+        chosen = [_matched(word, report.dataset.topics, err) for word in topic or ()]
         _warn_problems(report, err)
         consensus_renderers()[fmt](report, chosen, out)
         return ExitCode.OK
@@ -458,14 +565,17 @@ def _qualifiers(pairs: list[str] | None) -> dict[str, str]:
 
 @app.command()
 def add(
-    source: Annotated[str, typer.Option("--source", "-s", help="The source's id.")],
+    source: Annotated[str, typer.Option("--source", "-s", metavar="SOURCE-ID", help="The source's id.")],
     topic: Annotated[str, typer.Option("--topic", "-t", help="The topic's key.")],
     value: Annotated[str, typer.Option("--value", "-v", help='What the source says, e.g. "more than 1,400 km".')],
     quote: Annotated[str, typer.Option("--quote", "-q", help="The source's words, verbatim.")],
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="When the value holds.")] = None,  # noqa: UP045
-    attributed_to: Annotated[Optional[str], typer.Option("--attributed-to", help="Who the source reports.")] = None,  # noqa: UP045
-    qualifier: Annotated[Optional[list[str]], typer.Option("--qualifier", help="KEY=VALUE (repeatable).")] = None,  # noqa: UP045
-    claim_id: Annotated[Optional[str], typer.Option("--id", help="Claim id (default: the topic key).")] = None,  # noqa: UP045
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help="When the value holds.")] = None,  # noqa: UP045
+    attributed_to: Annotated[Optional[str], typer.Option("--attributed-to", metavar="NAME",  # noqa: UP045
+                                                         help="Who the source reports.")] = None,
+    qualifier: Annotated[Optional[list[str]], typer.Option("--qualifier", metavar="KEY=VALUE",  # noqa: UP045
+                                                           help="What exactly is measured (repeatable).")] = None,
+    claim_id: Annotated[Optional[str], typer.Option("--id", metavar="CLAIM-ID",  # noqa: UP045
+                                                    help="Claim id (default: the topic key).")] = None,
     note: Annotated[Optional[str], typer.Option("--note", help="Free text.")] = None,  # noqa: UP045
     claims_dir: ClaimsDir = None,
 ) -> None:
@@ -493,15 +603,20 @@ def _report_added(edited: Edited) -> None:
 
 @app.command("add-source")
 def add_source(
-    source_id: Annotated[str, typer.Option("--id", help="A lower-case slug, e.g. eurasianet-2025.")],
+    source_id: Annotated[str, typer.Option("--id", metavar="SOURCE-ID",
+                                           help="A lower-case slug, e.g. eurasianet-2025.")],
     title: Annotated[str, typer.Option("--title", help="The document's title.")],
-    url: Annotated[Optional[str], typer.Option("--url")] = None,  # noqa: UP045
-    publisher: Annotated[Optional[str], typer.Option("--publisher")] = None,  # noqa: UP045
-    author: Annotated[Optional[list[str]], typer.Option("--author", help="Repeatable.")] = None,  # noqa: UP045
-    published: Annotated[Optional[str], typer.Option("--published", help="YYYY, YYYY-MM or YYYY-MM-DD.")] = None,  # noqa: UP045
+    url: Annotated[Optional[str], typer.Option("--url", help="Where the document is online.")] = None,  # noqa: UP045
+    publisher: Annotated[Optional[str], typer.Option("--publisher", metavar="NAME",  # noqa: UP045
+                                                     help="Who published the document.")] = None,
+    author: Annotated[Optional[list[str]], typer.Option("--author", metavar="NAME",  # noqa: UP045
+                                                        help="An author (repeatable).")] = None,
+    published: Annotated[Optional[str], typer.Option("--published", metavar="DATE",  # noqa: UP045
+                                                     help="YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
     source_type: Annotated[Optional[str], typer.Option("--type", help="news, analysis, policy-brief, official, "  # noqa: UP045
                                                        "academic, dataset or other.")] = None,
-    text: Annotated[Optional[str], typer.Option("--text", help="Local copy, relative to the new file.")] = None,  # noqa: UP045
+    text: Annotated[Optional[str], typer.Option("--text", metavar="PATH",  # noqa: UP045
+                                                help="Local copy, relative to the new file.")] = None,
     based_on: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
         "--based-on", metavar="SOURCE-ID", help="A source this one copies its figures from (repeatable).")] = None,
     file: Annotated[Optional[Path], typer.Option("--file", help="Where to create it.")] = None,  # noqa: UP045
@@ -654,7 +769,8 @@ class ExtractFormat(str, Enum):
 @app.command()
 def extract(
     file: Annotated[Path, typer.Argument(help="A plain-text, Markdown or HTML document.")],
-    source: Annotated[Optional[str], typer.Option("--source", "-s", help="Source id for the YAML header.")] = None,  # noqa: UP045
+    source: Annotated[Optional[str], typer.Option("--source", "-s", metavar="SOURCE-ID",  # noqa: UP045
+                                                  help="Source id for the YAML header.")] = None,
     fmt: Annotated[ExtractFormat, typer.Option("--format", "-f", help="Output format.")] = ExtractFormat.yaml,
     claims_dir: ClaimsDir = None,
 ) -> None:
@@ -746,7 +862,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _terminated)
     code: int | str | None
     try:
-        app()
+        app(prog_name="claimtrack")  # (not `python -m claimtrack`: the name in help, and in shell completion)
         code = ExitCode.OK
     except SystemExit as done:
         code = done.code

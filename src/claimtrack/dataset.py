@@ -7,11 +7,11 @@ rapidfuzz topic look-up lives here.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from claimtrack.cache import Stamp
 from claimtrack.errors import ClaimtrackError, Location, Problem, reduce_by_slots
@@ -181,11 +181,21 @@ def find_claims_folder(explicit: Path | None, start: Path | None = None) -> Path
     raise ClaimtrackError("no claims/ folder here or in any parent folder; use --dir DIR or set CLAIMTRACK_DIR")
 
 
-def load_folder(folder: Path, overrides: Mapping[Path, str] | None = None) -> Dataset:
+class ReadProgress(Protocol):
+    """Told how the reading of the source files goes (render/progress.py draws it on a terminal)."""
+
+    def advance(self, done: int, total: int) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+def load_folder(folder: Path, overrides: Mapping[Path, str] | None = None,
+                progress: ReadProgress | None = None) -> Dataset:
     """Read, validate and interpret every file of a claims folder; problems are collected, never raised.
 
     `overrides` maps absolute paths to text that stands in for (or adds to) the files on disk: authoring
-    commands validate an edit with it before writing anything.
+    commands validate an edit with it before writing anything. `progress` hears of each file read (those
+    the cache holds are not read).
     """
     overrides = overrides or {}
     topics_path, source_paths, problems = find_files(folder)
@@ -213,7 +223,12 @@ def load_folder(folder: Path, overrides: Mapping[Path, str] | None = None) -> Da
 
     mine, theirs = cache.split(unread) if cache else (unread[: len(unread) // 2], unread[len(unread) // 2:])
     ordered = [*mine, *theirs]
-    read_now = map_in_two(read, ordered, len(mine), cache.pack if cache else None, cache.unpack if cache else None)
+    try:
+        read_now = map_in_two(read, ordered, len(mine), cache.pack if cache else None,
+                              cache.unpack if cache else None, progress.advance if progress else None)
+    finally:
+        if progress is not None:
+            progress.finish()
     for path, (stamp, result) in zip(ordered, read_now, strict=True):
         results[path] = result
         if cache:
@@ -587,26 +602,140 @@ def suggest_topics(word: str, topics: dict[str, Topic], limit: int = 3) -> list[
 
 def find_topic(word: str, topics: dict[str, Topic]) -> Topic:
     """A topic by key, alias (any case), or a misspelling with one clear best match; else ClaimtrackError."""
+    return match_topic(word, topics).topic
+
+
+@dataclass(frozen=True)
+class TopicMatch:
+    """What a word the user typed was taken for: `guessed` when it was not the topic's key, an alias or its
+    title in any case, but a prefix of its key or a close spelling (say so: the user may have meant another)."""
+
+    topic: Topic
+    guessed: bool = False
+
+
+def match_topic(word: str, topics: dict[str, Topic]) -> TopicMatch:
+    """find_topic, saying whether the topic was guessed (the one look-up policy of every command)."""
+    found = _named_topic(word, topics)
+    if found is not None:
+        return TopicMatch(found)
+    guess = _guessed_key(word, topics)
+    if guess is not None:
+        return TopicMatch(topics[guess], guessed=True)
+    raise ClaimtrackError(f"unknown topic {word!r}", _topic_suggestions(word, topics))
+
+
+def _named_topic(word: str, topics: dict[str, Topic]) -> Topic | None:
+    """The topic `word` names exactly: its key, or in any case its key, an alias or its title."""
     if word in topics:
         return topics[word]
     lowered = word.strip().lower()
     for topic in topics.values():
         if lowered in (topic.key, *(alias.lower() for alias in topic.aliases), topic.title.lower()):
             return topic
+    return None
+
+
+def _guessed_key(word: str, topics: dict[str, Topic]) -> str | None:
+    """The topic key `word` abbreviates (a prefix of exactly one key) or misspells (one clear best match)."""
+    lowered = word.strip().lower()
     starting = [key for key in topics if key.startswith(lowered)]
     if len(starting) == 1:  # an unambiguous abbreviation: "tajik-share" for "tajik-share-of-afghan-population"
-        return topics[starting[0]]
-    from rapidfuzz import fuzz, process
-
+        return starting[0]
     choices: dict[str, str] = {}
     for topic in topics.values():
         for name in (topic.key, *topic.aliases):
             choices.setdefault(name.lower(), topic.key)
-    scored: dict[str, float] = {}
-    for name, score, _ in process.extract(lowered, list(choices), scorer=fuzz.ratio, limit=20):
-        scored[choices[name]] = max(scored.get(choices[name], 0), score)
-    ranked = sorted(scored.items(), key=lambda item: -item[1])
+    return closest(lowered, choices)
+
+
+def closest(word: str, choices: Mapping[str, str]) -> str | None:
+    """The value of the one name in `choices` (name -> what it names) clearly closest to `word`: a similarity
+    of 80 or more, 10 points ahead of the next thing named; else None. The one fuzzy policy of look-ups."""
+    ranked = _ranked(word, choices)
     if ranked and ranked[0][1] >= 80 and (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= 10):
-        return topics[ranked[0][0]]
-    suggestions = tuple(suggest_topics(word, topics)) or tuple(key for key, score in ranked[:3] if score >= 50)
-    raise ClaimtrackError(f"unknown topic {word!r}", suggestions)
+        return ranked[0][0]
+    return None
+
+
+def _ranked(word: str, choices: Mapping[str, str]) -> list[tuple[str, float]]:
+    """What `choices` names, best match of its names to `word` first, with that match's score."""
+    from rapidfuzz import fuzz, process
+
+    scored: dict[str, float] = {}
+    for name, score, _ in process.extract(word, list(choices), scorer=fuzz.ratio, limit=20):
+        scored[choices[name]] = max(scored.get(choices[name], 0), score)
+    return sorted(scored.items(), key=lambda item: -item[1])
+
+
+def _topic_suggestions(word: str, topics: dict[str, Topic]) -> tuple[str, ...]:
+    choices: dict[str, str] = {}
+    for topic in topics.values():
+        for name in (topic.key, *topic.aliases):
+            choices.setdefault(name.lower(), topic.key)
+    ranked = _ranked(word.strip().lower(), choices)
+    return tuple(suggest_topics(word, topics)) or tuple(key for key, score in ranked[:3] if score >= 50)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What `show WORD` shows: a topic or a source, and whether it was guessed from a misspelling."""
+
+    topic: Topic | None
+    source: Source | None
+    guessed: bool = False
+
+
+def match_subject(word: str, topics: dict[str, Topic], sources: dict[str, Source]) -> Subject:
+    """A topic or a source by what the user typed, in this order: a topic key exactly, a source id exactly, a
+    topic's key, alias or title in any case, a source id in any case; then a guess, a topic first (a prefix of
+    one key, or a close spelling), then a source (a prefix of one id, or a close spelling). Else
+    ClaimtrackError, suggesting both."""
+    if word in topics:
+        return Subject(topics[word], None)
+    if word in sources:
+        return Subject(None, sources[word])
+    named = _named_topic(word, topics)
+    if named is not None:
+        return Subject(named, None)
+    lowered = word.strip().lower()
+    by_case = [source for source in sources.values() if source.id.lower() == lowered]
+    if len(by_case) == 1:
+        return Subject(None, by_case[0])
+    key = _guessed_key(word, topics)
+    if key is not None:
+        return Subject(topics[key], None, guessed=True)
+    starting = [source_id for source_id in sources if source_id.startswith(lowered)]
+    source_id = starting[0] if len(starting) == 1 else closest(lowered, {s: s for s in sources})
+    if source_id is not None:
+        return Subject(None, sources[source_id], guessed=True)
+    suggestions = [*_topic_suggestions(word, topics), *suggest_sources(word, sources)]
+    raise ClaimtrackError(f"unknown topic or source {word!r}", tuple(suggestions[:5]))
+
+
+def suggest_sources(word: str, sources: Mapping[str, Source], limit: int = 3) -> list[str]:
+    """Source ids close to `word`, best first."""
+    from rapidfuzz import fuzz, process
+
+    found = process.extract(word.lower(), list(sources), scorer=fuzz.WRatio, score_cutoff=70, limit=limit)
+    return [source_id for source_id, _, _ in found]
+
+
+def select_claims(dataset: Dataset, source_id: str | None = None, topic_key: str | None = None,
+                  grep: str | None = None) -> list[Claim]:
+    """The claims of the folder, in its order (file by file, each file's claims as written), that are of
+    `source_id` (exactly; an unknown id is a ClaimtrackError with suggestions), on `topic_key`, and hold
+    `grep` in any case in their id, value, quote, note, attributed_to or as_of. Every filter given applies."""
+    if source_id is not None and source_id not in dataset.sources:
+        raise ClaimtrackError(f"unknown source {source_id!r}", tuple(suggest_sources(source_id, dataset.sources)))
+    chosen: Iterable[Claim] = dataset.by_topic.get(topic_key, ()) if topic_key is not None else dataset.claims
+    if topic_key is not None:  # by_topic keeps the folder's order within a topic
+        chosen = [claim for claim in chosen if source_id is None or claim.source == source_id]
+    elif source_id is not None:
+        chosen = [claim for claim in chosen if claim.source == source_id]
+    if grep:
+        needle = grep.casefold()
+        chosen = [claim for claim in chosen
+                  if any(needle in field.casefold() for field in (claim.id, claim.value, claim.quote, claim.note,
+                                                                  claim.attributed_to, claim.as_of) if field)]
+    return list(chosen)

@@ -28,12 +28,14 @@ def _can_fork() -> bool:
 
 def map_in_two(func: Callable[[Item], Result], items: Sequence[Item], split: int | None = None,
                pack: Callable[[Sequence[Item], list[Result]], Any] | None = None,
-               unpack: Callable[[Sequence[Item], Any], list[Result]] | None = None) -> list[Result]:
+               unpack: Callable[[Sequence[Item], Any], list[Result]] | None = None,
+               progress: Callable[[int, int], None] | None = None) -> list[Result]:
     """[func(item) for item in items], in two processes when there are enough items and cores: this one does
     items[:split] (half by default), a forked child the rest. The child sends its results back as they are,
-    or as `pack(its items, its results)`, which `unpack(its items, what it sent)` turns back into results."""
+    or as `pack(its items, its results)`, which `unpack(its items, what it sent)` turns back into results.
+    `progress(done, total)` is told after each item this process does, its share scaled to the whole."""
     if len(items) < MIN_ITEMS or not _can_fork():
-        return [func(item) for item in items]
+        return _mapped(func, items, progress, len(items))
     split = len(items) // 2 if split is None else split
     read_end, write_end = os.pipe()
     pid = os.fork()
@@ -51,7 +53,7 @@ def map_in_two(func: Callable[[Item], Result], items: Sequence[Item], split: int
     theirs: list[Result] | None = None
     try:
         with os.fdopen(read_end, "rb") as pipe:
-            mine = [func(item) for item in items[:split]]
+            mine = _mapped(func, items[:split], progress, len(items))
             try:
                 sent = pickle.load(pipe)  # noqa: S301 — our own forked child's results, through a pipe only it holds
                 theirs = unpack(items[split:], sent) if unpack else sent
@@ -62,6 +64,18 @@ def map_in_two(func: Callable[[Item], Result], items: Sequence[Item], split: int
     if theirs is None or status != 0 or len(theirs) != len(items) - split:
         theirs = [func(item) for item in items[split:]]
     return mine + theirs
+
+
+def _mapped(func: Callable[[Item], Result], items: Sequence[Item], progress: Callable[[int, int], None] | None,
+            total: int) -> list[Result]:
+    if progress is None:
+        return [func(item) for item in items]
+    results = []
+    share = len(items)
+    for done, item in enumerate(items, 1):
+        results.append(func(item))
+        progress(done * total // share, total)
+    return results
 
 
 _background: list[int] = []  # children still doing work this process handed them

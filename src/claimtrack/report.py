@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from claimtrack.conflicts import Conflict, TopicStatus, find_conflicts, topic_status
-from claimtrack.dataset import Dataset, load_folder
+from claimtrack.dataset import Dataset, ReadProgress, load_folder
 from claimtrack.errors import ExitCode, Problem
 
 if TYPE_CHECKING:
@@ -57,11 +57,11 @@ class Report:
 
 def analyze(folder: Path, *, check: bool = False, only: Iterable[Path] | None = None,
             only_topics: Iterable[str] = (), overrides: Mapping[Path, str] | None = None,
-            save_in_background: bool = False) -> Report:
+            save_in_background: bool = False, progress: ReadProgress | None = None) -> Report:
     """Load `folder`, find its conflicts and, with `check`, run every check (limited to `only` files, and to
     claims on `only_topics`, if given). `save_in_background`: the file cache may still be being written when
-    this returns (see FileCache.save)."""
-    dataset = load_folder(folder, overrides)
+    this returns (see FileCache.save). `progress`: told how the reading of the files goes."""
+    dataset = load_folder(folder, overrides, progress)
     conflicts = find_conflicts(dataset)
     problems: list[Problem] = list(dataset.problems)
     if check:

@@ -7,8 +7,9 @@ NULL is an empty field; booleans are `true`/`false`; array columns hold JSON tex
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from claimtrack.export import Exported, ExportOptions
 from claimtrack.export.tables import TABLES, ColumnType, Row, Table, build_rows
@@ -53,18 +54,23 @@ def looks_exported(folder: Path) -> bool:
 
 
 def _write_table(path: Path, table: Table, rows: list[Row]) -> None:
-    flags = [i for i, column in enumerate(table.columns) if column.type == "boolean"]
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(table.names)
-        if not flags:
-            writer.writerows(rows)
-            return
-        for row in rows:
-            cells = list(row)
-            for i in flags:
-                cells[i] = "true" if cells[i] else "false"
-            writer.writerow(cells)
+        write_rows(handle, table, rows)
+
+
+def write_rows(handle: TextIO, table: Table, rows: Iterable[Row]) -> None:
+    """The table's header row, then its rows, as CSV (booleans as true/false, NULL as an empty field)."""
+    flags = [i for i, column in enumerate(table.columns) if column.type == "boolean"]
+    writer = csv.writer(handle)
+    writer.writerow(table.names)
+    if not flags:
+        writer.writerows(rows)
+        return
+    for row in rows:
+        cells = list(row)
+        for i in flags:
+            cells[i] = "true" if cells[i] else "false"
+        writer.writerow(cells)
 
 
 def datapackage() -> dict[str, Any]:

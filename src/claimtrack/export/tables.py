@@ -16,7 +16,7 @@ from claimtrack.render.json import claim_object
 from claimtrack.render.text import shown_path
 
 if TYPE_CHECKING:
-    from claimtrack.dataset import Claim
+    from claimtrack.dataset import Claim, Topic
     from claimtrack.report import Report
 
 # string, number, integer and date as in SQL; boolean is 0/1 in SQLite and true/false in CSV; array is a JSON
@@ -162,17 +162,20 @@ def build_rows(report: Report) -> dict[str, list[Row]]:
         if claim.id in seen:
             continue
         seen.add(claim.id)
-        topic = dataset.topics[claim.topic]
-        shown = claim_object(claim, topic, claim.id in internal)
-        shown["topic"] = claim.topic
-        low, high = shown["low"], shown["high"]
-        kind = topic.kind
-        claims.append((*_FROM_JSON(shown),
-                       low if kind == "quantity" else None, high if kind == "quantity" else None,
-                       low if kind == "date" else None, high if kind == "date" else None))
+        claims.append(claim_row(claim, dataset.topics[claim.topic], claim.id in internal))
         qualifiers.extend((claim.id, key, value) for key, value in claim.qualifiers)
     return {"sources": _sources(report), "topics": _topics(report), "claims": claims, "qualifiers": qualifiers,
             "conflict_pairs": pairs}
+
+
+def claim_row(claim: Claim, topic: Topic, internal: bool) -> Row:
+    """A claim as a row of the claims table (`claimtrack claims --format csv` writes these rows too)."""
+    shown = claim_object(claim, topic, internal)
+    shown["topic"] = claim.topic
+    low, high = shown["low"], shown["high"]
+    kind = topic.kind
+    return (*_FROM_JSON(shown), low if kind == "quantity" else None, high if kind == "quantity" else None,
+            low if kind == "date" else None, high if kind == "date" else None)
 
 
 def internal_claims(report: Report) -> set[str]:

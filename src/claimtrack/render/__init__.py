@@ -11,10 +11,12 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rich.console import Console
 
     from claimtrack.conflicts import Conflict
-    from claimtrack.dataset import Topic
+    from claimtrack.dataset import Claim, Source, Topic
     from claimtrack.render.safe import Guard
     from claimtrack.report import Report
 
@@ -34,6 +36,12 @@ class ShowFormat(str, Enum):
 class ListFormat(str, Enum):
     table = "table"
     json = "json"
+
+
+class ClaimsFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
 
 
 class ConsensusFormat(str, Enum):
@@ -60,6 +68,8 @@ ConflictsRenderer = Callable[["Report", "list[Conflict]", "Console"], None]
 ShowRenderer = Callable[["Report", "Topic", "Console"], None]
 ReportRenderer = Callable[["Report", "Console"], None]
 ConsensusRenderer = Callable[["Report", "list[Topic]", "Console"], None]
+ClaimsRenderer = Callable[["Report", "Sequence[Claim]", "Console"], None]
+SourceRenderer = Callable[["Report", "Source", "Console"], None]
 
 
 def conflicts_renderers() -> dict[ConflictsFormat, ConflictsRenderer]:
@@ -73,6 +83,19 @@ def show_renderers() -> dict[ShowFormat, ShowRenderer]:
     from claimtrack.render import json, table
 
     return {ShowFormat.table: table.show, ShowFormat.json: json.show}
+
+
+def source_renderers() -> dict[ShowFormat, SourceRenderer]:
+    """`show SOURCE-ID`."""
+    from claimtrack.render import json, table
+
+    return {ShowFormat.table: table.source, ShowFormat.json: json.source}
+
+
+def claims_renderers() -> dict[ClaimsFormat, ClaimsRenderer]:
+    from claimtrack.render import csv, json, table
+
+    return {ClaimsFormat.table: table.claims, ClaimsFormat.json: json.claims, ClaimsFormat.csv: csv.claims}
 
 
 def topics_renderers() -> dict[ListFormat, ReportRenderer]:

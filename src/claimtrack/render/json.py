@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
 
 from claimtrack.conflicts import Conflict, value_order
 from claimtrack.consensus import Candidate, Verdict
-from claimtrack.dataset import Claim, Topic
+from claimtrack.dataset import Claim, Source, Topic
 from claimtrack.render.text import STREAMED, json_text, shown_path, write_json, write_text
 from claimtrack.report import Report
 from claimtrack.values import format_day
@@ -132,13 +133,37 @@ def sources(report: Report, console: Console) -> None:
     counts: dict[str, int] = {}
     for claim in report.dataset.claims:
         counts[claim.source] = counts.get(claim.source, 0) + 1
-    records = report.consensus.sources
-    rows = [{"id": s.id, "title": s.title, "publisher": s.publisher, "published": s.published, "url": s.url,
-             "claims": counts.get(s.id, 0), "type": s.type, "author": list(s.author), "path": shown_path(s.path),
-             "based_on": list(s.based_on), "reliability": records[s.id].reliability,
-             "compared": records[s.id].compared, "agreeing": records[s.id].agreeing}
-            for s in report.dataset.sources.values()]
-    _emit({"sources": rows}, console)
+    _emit({"sources": [source_row(report, s, counts.get(s.id, 0)) for s in report.dataset.sources.values()]}, console)
+
+
+def source_row(report: Report, source: Source, claims: int) -> dict[str, Any]:
+    """One source as `sources --format json` lists it."""
+    record = report.consensus.sources[source.id]
+    return {"id": source.id, "title": source.title, "publisher": source.publisher, "published": source.published,
+            "url": source.url, "claims": claims, "type": source.type, "author": list(source.author),
+            "path": shown_path(source.path), "based_on": list(source.based_on), "reliability": record.reliability,
+            "compared": record.compared, "agreeing": record.agreeing}
+
+
+def listed_claim(report: Report, claim: Claim) -> dict[str, Any]:
+    """A claim as `claims` and `show SOURCE-ID` list it: the claim object with its `topic`, and whether it takes
+    part in a conflict of its topic (`in_conflict`) and that conflict's status (`conflict_status`, or null)."""
+    conflict = report.conflicts.get(claim.topic)
+    involved = conflict is not None and claim.id in conflict.claim_ids
+    internal = involved and conflict is not None and claim.id in conflict.internal_ids
+    return {"id": claim.id, "topic": claim.topic, **claim_object(claim, report.dataset.topics[claim.topic], internal),
+            "in_conflict": involved, "conflict_status": conflict.status if involved and conflict else None}
+
+
+def claims(report: Report, chosen: Sequence[Claim], console: Console) -> None:
+    write_json(console, {"claims": STREAMED, "schema_version": SCHEMA_VERSION},
+               (listed_claim(report, claim) for claim in chosen))
+
+
+def source(report: Report, shown: Source, console: Console) -> None:
+    mine = [claim for claim in report.dataset.claims if claim.source == shown.id]
+    _emit({"source": source_row(report, shown, len(mine)), "claims": [listed_claim(report, c) for c in mine]},
+          console)
 
 
 def check(report: Report, console: Console) -> None:

@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from claimtrack.conflicts import value_order
+from claimtrack.conflicts import Conflict, value_order
 from claimtrack.dataset import Claim, Topic
 from claimtrack.errors import ESCAPE, printable
 from claimtrack.errors import shown_path as shown_path  # where the renderers and exports import it from
@@ -155,6 +155,30 @@ def interval_text(span: Interval, topic: Topic) -> str:
 def plural(count: int, noun: str) -> str:
     """1 -> '1 claim', 3 -> '3 claims' (with thousands separators)."""
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+STATUS_ORDER = ("unresolved", "disputed", "resolved")
+
+
+def conflict_tally(conflicts: Iterable[Conflict], hidden: Iterable[Conflict] = ()) -> str:
+    """'3 topics in conflict: 2 unresolved, 1 disputed': each status with its count, in one order, so that the
+    words agree with every row's status word. `hidden`: conflicts counted but not listed (resolved topics
+    without --all), said as such: '…, 1 resolved (shown with --all)'."""
+    shown = list(conflicts)
+    left_out = list(hidden)
+    counts = dict.fromkeys(STATUS_ORDER, 0)
+    for conflict in shown:
+        counts[conflict.status] += 1
+    hidden_counts = dict.fromkeys(STATUS_ORDER, 0)
+    for conflict in left_out:
+        hidden_counts[conflict.status] += 1
+    total = len(shown) + len(left_out)
+    if not total:
+        return "no topic in conflict"
+    parts = [f"{counts[status] + hidden_counts[status]:,} {status}"
+             + (" (shown with --all)" if hidden_counts[status] and not counts[status] else "")
+             for status in STATUS_ORDER if counts[status] or hidden_counts[status]]
+    return f"{plural(total, 'topic')} in conflict: {', '.join(parts)}"
 
 
 def scope_label(scope: Scope) -> str:
