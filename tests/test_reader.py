@@ -316,7 +316,8 @@ def test_a_table_that_fits_stays_a_table_at_80_columns(make_claims: ClaimsFactor
 # --------------------------------------------------------------------------- item 7: help and completion
 
 COMMANDS = ["", "conflicts", "show", "claims", "topics", "sources", "export", "check", "report", "consensus",
-            "units", "schema", "add", "add-source", "add-topic", "resolve", "extract", "init"]
+            "units", "schema", "add", "add-source", "add-topic", "resolve", "edit", "remove", "rename-topic",
+            "merge-topics", "extract", "init"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
