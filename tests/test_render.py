@@ -13,6 +13,7 @@ from rich.console import Console
 from claimtrack.dataset import find_topic
 from claimtrack.render import table
 from claimtrack.report import Report, analyze
+from tests.conftest import ClaimsFactory, source
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOLDEN = Path(__file__).parent / "golden"
@@ -49,3 +50,24 @@ def test_show_table(report: Report, topic: str) -> None:
 def test_topics_sources_and_check_tables(report: Report) -> None:
     _compare("basic.topics.table", _capture(lambda c: table.topics(report, c)))
     _compare("basic.sources.table", _capture(lambda c: table.sources(report, c)))
+
+
+@pytest.mark.parametrize(("first", "second", "said"), [
+    ("2021", "2022", "1 year apart"),  # their spans are a day apart (31 December, 1 January): the years are one
+    ("2021", "2024", "3 years apart"),
+    ("March 2023", "April 2023", "1 month apart"),
+    ("March 2023", "May 2023", "2 months apart"),
+    ("2023-03-02", "May 2023", "60 days apart"),  # a day against a month: days
+    ("2023-03-02", "2023-03-05", "3 days apart"),
+])
+def test_dates_are_apart_in_the_unit_they_are_written_in(make_claims: ClaimsFactory, first: str, second: str,
+                                                         said: str) -> None:
+    import subprocess
+    import sys
+
+    folder = make_claims(files={"a.yaml": source("a", f'topic: event-date\nvalue: "{first}"\nquote: "{first}"'),
+                                "b.yaml": source("b", f'topic: event-date\nvalue: "{second}"\nquote: "{second}"')})
+    for command in (["conflicts"], ["show", "event-date"], ["conflicts", "--format", "markdown"]):
+        done = subprocess.run([sys.executable, "-m", "claimtrack", *command, "--dir", str(folder)], capture_output=True,
+                              text=True, timeout=60, check=False)
+        assert said in done.stdout, (command, done.stdout)

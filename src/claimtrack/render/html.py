@@ -109,7 +109,7 @@ def _index_row(conflict: Conflict) -> str:
             f"{_badge(conflict.status)}</td>"
             f"<td><a href=\"#topic-{escape(topic.key)}\">{escape(topic.title)}</a> "
             f"<code>{escape(topic.key)}</code></td>"
-            f"<td class=\"num\">{escape(text.severity(conflict.severity, topic))}</td>"
+            f"<td class=\"num\">{escape(text.severity(conflict.severity, topic, conflict.claims))}</td>"
             f"<td class=\"num\">{len(conflict.claims):,}</td></tr>")
 
 
@@ -128,7 +128,7 @@ def _conflict_section(report: Report, conflict: Conflict, listed: int) -> tuple[
     preferred = _preferred(topic)
     unit = f" in {topic.unit}" if topic.unit else ""
     meta = (f"<code>{escape(topic.key)}</code> · {escape(topic.kind)}{escape(unit)} · severity "
-            f"{escape(text.severity(conflict.severity, topic))} · {len(conflict.claim_ids):,} of "
+            f"{escape(text.severity(conflict.severity, topic, conflict.claims))} · {len(conflict.claim_ids):,} of "
             f"{text.plural(len(claims), 'claim')} in conflict")
     parts = [(f"<section class=\"topic\" id=\"topic-{escape(topic.key)}\" data-status=\"{conflict.status}\" "
              f"aria-labelledby=\"h-{escape(topic.key)}\">"),

@@ -38,7 +38,8 @@ def conflicts(report: Report, chosen: list[Conflict], console: Console) -> None:
         topic = conflict.topic
         internal = conflict.internal_ids
         lines += [f"## {markdown_text(topic.title)} ({_code(topic.key)})", "",
-                  f"**Status:** {conflict.status} · **Severity:** {text.severity(conflict.severity, topic)}", "",
+                  (f"**Status:** {conflict.status} · "
+                   f"**Severity:** {text.severity(conflict.severity, topic, conflict.claims)}"), "",
                   "| Value | Means | Claim | Quote |", "| --- | --- | --- | --- |"]
         for claim in sorted(conflict.claims, key=value_order):
             who = _code(claim.id)

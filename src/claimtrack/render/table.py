@@ -33,7 +33,7 @@ def _heading(report: Report, topic: Topic, conflict: Conflict | None) -> Text:
     heading = Text.assemble((shown(topic.key), "bold"), "  ", shown(topic.title), "  ",
                             _status(report.status(topic.key)))
     if conflict is not None:
-        heading.append(f"  severity {text.severity(conflict.severity, topic)}")
+        heading.append(f"  severity {text.severity(conflict.severity, topic, conflict.claims)}")
     return heading
 
 
@@ -180,8 +180,8 @@ def show(report: Report, topic: Topic, console: Console) -> None:
         console.print(Text("Conflicting pairs:", style="bold"))
         for pair in conflict.pairs:
             note = " (internal inconsistency)" if pair.internal else ""
-            console.print(Text(f"  {shown(pair.first.id)} ✗ {shown(pair.second.id)}: "
-                               f"{text.severity(pair.severity, topic)}{note}"), soft_wrap=whole)
+            apart = text.severity(pair.severity, topic, (pair.first, pair.second))
+            console.print(Text(f"  {shown(pair.first.id)} ✗ {shown(pair.second.id)}: {apart}{note}"), soft_wrap=whole)
     if topic.resolution is not None:
         console.print(_resolution_line(topic, conflict))
     for verdict in report.consensus.by_topic.get(topic.key, ()):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from claimtrack.conflicts import Conflict, value_order
@@ -200,9 +201,31 @@ def confidence(probability: float) -> str:
     return f"{probability:.0%}"
 
 
-def severity(value: float, topic: Topic) -> str:
-    """A share as a percent; days for date topics."""
-    if topic.kind == "date":
-        days = int(value)
-        return f"{days} day{'s' if days != 1 else ''} apart"
-    return f"{value * 100:.1f}%"
+def severity(value: float, topic: Topic, claims: Iterable[Claim] = ()) -> str:
+    """A share as a percent; for a date topic, how far apart the dates are, in the unit the `claims` (those
+    the severity is about) are written in: '1 year apart' for 2021 against 2022 (whose spans are a day apart,
+    31 December to 1 January), '2 months apart' for March against May, else days."""
+    if topic.kind != "date":
+        return f"{value * 100:.1f}%"
+    days = int(value)
+    spans = [claim.interval for claim in claims if claim.interval is not None]
+    for unit, whole, length in (("year", _whole_years, 365.2425), ("month", _whole_months, 30.436875)):
+        if spans and days >= 1 and all(whole(span) for span in spans):
+            count = round((days - 1) / length) + 1  # the facing ends are the last day of one, the first of another
+            return f"{plural(count, unit)} apart"
+    return f"{plural(days, 'day')} apart"
+
+
+def _day(ordinal: float) -> date | None:
+    return date.fromordinal(int(ordinal)) if not math.isinf(ordinal) and 1 <= ordinal <= 3652059 else None
+
+
+def _whole_months(span: Interval) -> bool:
+    first, last = _day(span.low), _day(span.high)
+    return (first is not None and last is not None and not span.low_open and not span.high_open and first.day == 1
+            and (last + timedelta(days=1)).day == 1)
+
+
+def _whole_years(span: Interval) -> bool:
+    first, last = _day(span.low), _day(span.high)
+    return (_whole_months(span) and first is not None and last is not None and (first.month, last.month) == (1, 12))
