@@ -48,16 +48,33 @@ ClaimsDir = Annotated[
 ]
 
 
+MIN_WIDTH, MAX_WIDTH, DEFAULT_WIDTH = 40, 1000, 80
+
+
+def _width() -> int | None:
+    """The width to lay output out in, from COLUMNS, kept between MIN_WIDTH and MAX_WIDTH: rich takes COLUMNS as
+    it is, and `COLUMNS=0` printed nothing while `COLUMNS=100000000` laid out tables that wide (memory and time
+    without end). None (COLUMNS unset or not a number) leaves it to rich: the terminal's width, else 80."""
+    columns = os.environ.get("COLUMNS")
+    if columns is None:
+        return None
+    try:
+        width = int(columns.strip())
+    except ValueError:
+        return None
+    return DEFAULT_WIDTH if width <= 0 else max(MIN_WIDTH, min(MAX_WIDTH, width))
+
+
 def _stdout() -> Console:
     from rich.console import Console
 
-    return Console()
+    return Console(width=_width())
 
 
 def _stderr() -> Console:
     from rich.console import Console
 
-    return Console(stderr=True)
+    return Console(stderr=True, width=_width())
 
 
 def _fail(error: ClaimtrackError) -> NoReturn:

@@ -3,22 +3,32 @@
 Two claims of a topic are compared when their `as_of` spans overlap (or either has none) and their
 qualifiers agree on every shared key; they conflict when their intervals do not intersect (text: when
 their similarity is below the topic's threshold; booleans: when they differ).
+
+The pairs themselves are never kept: n claims with n different figures make n²/2 of them (4.5 million at
+3,000 claims, a gigabyte as objects). What the outputs need — which claims conflict, with how many claims,
+the first few of them, the severity, the claims that contradict their own source — is counted per claim by
+bisection: claims that say the same thing in the same scope share a *class*, and a claim's opponents in a
+class are a prefix of the class's ends sorted (those ending before it starts) and a suffix of its starts (those
+starting after it ends). Listing every pair (`conflicts --format json`, the export's conflict_pairs, which the
+contract asks for) walks them one at a time: the output is as long as the list, the memory is not.
 """
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from heapq import merge
+from typing import Any, Literal
 
 from claimtrack.dataset import Claim, Dataset, Topic
 
 TopicStatus = Literal["ok", "unresolved", "disputed", "resolved"]
 
 
-@dataclass(slots=True)  # immutable by convention: frozen=True makes building 120,000 of them slower
+@dataclass(slots=True)  # immutable by convention: frozen=True makes building many of them slower
 class Pair:
     first: Claim
     second: Claim
@@ -34,48 +44,74 @@ class Pair:
         return self.first.id, self.second.id
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Conflict:
     topic: Topic
-    pairs: tuple[Pair, ...]
     status: TopicStatus
     uncovered: tuple[str, ...]  # conflicting claim ids that the resolution does not cover
+    found: _Comparison = field(repr=False)
 
-    @cached_property
+    @property
     def claims(self) -> tuple[Claim, ...]:
         """The claims that take part in at least one conflicting pair, in value order."""
-        seen: dict[str, Claim] = {}
-        for pair in self.pairs:
-            seen.setdefault(pair.first.id, pair.first)
-            seen.setdefault(pair.second.id, pair.second)
-        return tuple(sorted(seen.values(), key=value_order))
+        return self.found.claims
 
     @cached_property
     def claim_ids(self) -> frozenset[str]:
-        return frozenset(claim_id for pair in self.pairs for claim_id in pair.ids)
+        return frozenset(claim.id for claim in self.found.claims)
 
     @cached_property
     def internal_ids(self) -> frozenset[str]:
         """The claims that conflict with a claim of their own source (the document contradicts itself)."""
-        return frozenset(claim_id for pair in self.pairs if pair.internal for claim_id in pair.ids)
+        return frozenset(claim.id for claim in self.found.internal)
 
-    @cached_property
+    @property
     def severity(self) -> float:
-        return max(pair.severity for pair in self.pairs)
+        return self.found.severity
 
-    @cached_property
-    def opponents(self) -> dict[str, tuple[Claim, ...]]:
-        """For each claim in the conflict, the claims it conflicts with."""
-        found: dict[str, list[Claim]] = {}
-        for pair in self.pairs:
-            found.setdefault(pair.first.id, []).append(pair.second)
-            found.setdefault(pair.second.id, []).append(pair.first)
-        return {claim_id: tuple(others) for claim_id, others in found.items()}
+    @property
+    def pair_count(self) -> int:
+        """How many conflicting pairs there are (counted, not listed)."""
+        return self.found.pair_count
+
+    @property
+    def pairs(self) -> Pairs:
+        """Every conflicting pair, made one at a time as it is iterated, in the order of the contract's `pairs`
+        (by the later claim's value, then by the earlier claim's end); its len() is counted, not listed. There are
+        up to n²/2 of them: walk them only where the contract asks for every pair."""
+        return Pairs(self.found)
+
+    def opponents(self, claim: Claim, limit: int | None = None) -> tuple[tuple[Claim, ...], int]:
+        """The first `limit` (or all) of the claims `claim` conflicts with — those ending before it starts, by
+        their end, then those starting after it ends, by value — and how many there are in all."""
+        return self.found.opponents(claim, limit)
+
+    def claim_severity(self, claim: Claim) -> float:
+        """The severity of the most severe pair `claim` takes part in (0 when none)."""
+        return self.found.claim_severity(claim)
 
     @property
     def rank(self) -> float:
         """Severity on one 0–1 scale for ordering topics of every kind (a year apart counts as 100 %)."""
         return min(1.0, self.severity / 365) if self.topic.kind == "date" else self.severity
+
+
+class Pairs:
+    """A topic's conflicting pairs, iterated as they are found (nothing is kept)."""
+
+    __slots__ = ("_found",)
+
+    def __init__(self, found: _Comparison) -> None:
+        self._found = found
+
+    def __iter__(self) -> Iterator[Pair]:
+        return self._found.pairs()
+
+    def __len__(self) -> int:
+        return self._found.pair_count
+
+    def __bool__(self) -> bool:
+        return self._found.pair_count > 0
 
 
 def value_order(claim: Claim) -> tuple[float, float, str, str]:
@@ -135,11 +171,12 @@ class Conflicts(Mapping[str, Conflict]):
         claims = self._dataset.by_topic.get(key, ())
         if topic is None or len(claims) < 2:
             return None
-        pairs = _text_pairs(topic, claims) if topic.kind == "text" else _interval_pairs(topic, claims)
-        if not pairs:
+        found: _Comparison = _TextComparison(topic, claims) if topic.kind == "text" else _IntervalComparison(
+            topic, claims)
+        if not found.claims:
             return None
-        status, uncovered = _status(topic, pairs)
-        return Conflict(topic, tuple(pairs), status, uncovered)
+        status, uncovered = _status(topic, found.claims)
+        return Conflict(topic, status, uncovered, found)
 
 
 def find_conflicts(dataset: Dataset) -> Conflicts:
@@ -152,41 +189,226 @@ def topic_status(topic: Topic, conflicts: Mapping[str, Conflict]) -> TopicStatus
     return conflict.status if conflict else "ok"
 
 
-def _status(topic: Topic, pairs: list[Pair]) -> tuple[TopicStatus, tuple[str, ...]]:
-    involved = sorted({claim_id for pair in pairs for claim_id in pair.ids})
+def _status(topic: Topic, claims: tuple[Claim, ...]) -> tuple[TopicStatus, tuple[str, ...]]:
+    involved = sorted({claim.id for claim in claims})
     resolution = topic.resolution
     if resolution is None:
         return "unresolved", tuple(involved)
-    uncovered = tuple(claim_id for claim_id in involved if claim_id not in resolution.covers)
+    covers = frozenset(resolution.covers)  # a set: a resolution may cover thousands of claims
+    uncovered = tuple(claim_id for claim_id in involved if claim_id not in covers)
     if uncovered:
         return "unresolved", uncovered
     return ("disputed" if resolution.status == "disputed" else "resolved"), ()
 
 
-def _interval_pairs(topic: Topic, claims: tuple[Claim, ...]) -> list[Pair]:
-    """Non-intersecting pairs: sort by low end; a claim can only be disjoint from those ending before it starts.
+def _scope_key(claim: Claim) -> tuple[object, ...]:
+    """Claims with one key are in scope of each other, and of the same other claims (see in_scope)."""
+    qualifiers = tuple(sorted((key, value.strip().casefold()) for key, value in claim.qualifiers))
+    return (claim.as_of_interval, qualifiers)
 
-    The loop runs over every disjoint pair of a folder (120,000 at 100,000 claims), so it reads each
-    interval's ends once and calls in_scope only for claims that carry an as_of or qualifiers."""
-    severity = _SEVERITY[topic.kind]
-    ordered = sorted((c for c in claims if c.interval is not None), key=value_order)
-    ends = [(c.interval.high, c.interval.high_open, c) for c in ordered]  # type: ignore[union-attr]
-    ends.sort(key=lambda end: (end[0], not end[1]))
-    pairs: list[Pair] = []
-    for later in ordered:
-        interval = later.interval
-        assert interval is not None
-        low, low_open = interval.low, interval.low_open
-        scoped = later.as_of_interval is not None or bool(later.qualifiers)
-        for high, high_open, earlier in ends:
-            if high > low:
-                break  # every following claim ends after `later` starts
-            if (high == low and not high_open and not low_open) or earlier is later:
-                continue  # they touch: [1, 2] and [2, 3] share 2
-            if scoped and not in_scope(earlier, later):
-                continue
-            pairs.append(Pair(earlier, later, severity(high, low)))
-    return pairs
+
+def _scope_classes(ordered: list[Claim]) -> tuple[list[int], list[list[int]]]:
+    """Each claim's scope class, and for each class the classes in scope of it (itself included).
+
+    Classes are compared as intervals of their `as_of` first — sorted by start, each only with the classes that
+    start before it ends — so that a thousand claims of a thousand different days cost a thousand comparisons,
+    not half a million; classes without `as_of` meet every class, and the qualifiers are compared for the
+    classes that meet."""
+    numbers: dict[tuple[object, ...], int] = {}
+    of_claim = [numbers.setdefault(_scope_key(claim), len(numbers)) for claim in ordered]
+    representative: list[Claim] = [ordered[0]] * len(numbers)
+    for claim, number in zip(ordered, of_claim, strict=True):
+        representative[number] = claim
+    compatible: list[list[int]] = [[k] for k in range(len(numbers))]
+    dated = sorted((k for k, claim in enumerate(representative) if claim.as_of_interval is not None),
+                   key=lambda k: (representative[k].as_of_interval.low, k))  # type: ignore[union-attr]
+    undated = [k for k, claim in enumerate(representative) if claim.as_of_interval is None]
+
+    def join(a: int, b: int) -> None:
+        if in_scope(representative[a], representative[b]):
+            compatible[a].append(b)
+            compatible[b].append(a)
+
+    for i, a in enumerate(undated):
+        for b in undated[i + 1:]:
+            join(a, b)
+        for b in dated:
+            join(a, b)
+    for i, a in enumerate(dated):
+        span = representative[a].as_of_interval
+        assert span is not None
+        for b in dated[i + 1:]:
+            other = representative[b].as_of_interval
+            assert other is not None
+            if other.low > span.high:
+                break
+            join(a, b)
+    return of_claim, compatible
+
+
+class _Comparison:
+    """One topic's claims compared: who conflicts, with how many, how severely."""
+
+    claims: tuple[Claim, ...]  # in conflict, value order, one per id
+    internal: tuple[Claim, ...]
+    severity: float
+    pair_count: int
+
+    def pairs(self) -> Iterator[Pair]:
+        raise NotImplementedError
+
+    def opponents(self, claim: Claim, limit: int | None) -> tuple[tuple[Claim, ...], int]:
+        raise NotImplementedError
+
+    def claim_severity(self, claim: Claim) -> float:
+        raise NotImplementedError
+
+
+def _distinct_ids(claims: list[Claim]) -> tuple[Claim, ...]:
+    seen: dict[str, Claim] = {}
+    for claim in claims:
+        seen.setdefault(claim.id, claim)
+    return tuple(seen.values())
+
+
+@dataclass(slots=True)
+class _Class:
+    """The claims of one scope class (or of one source in it): ends (high, 0 if open else 1, position) and
+    starts (low, 1 if open else 0, position), each sorted."""
+
+    highs: list[tuple[float, int, int]] = field(default_factory=list)
+    lows: list[tuple[float, int, int]] = field(default_factory=list)
+
+    def before(self, low: float, low_open: bool) -> int:
+        """How many end before a claim starting at `low` starts: a prefix of `highs`."""
+        return bisect_left(self.highs, (low, 2 if low_open else 1))
+
+    def after_from(self, high: float, high_open: bool) -> int:
+        """Where those starting after a claim ending at `high` begin in `lows` (a suffix)."""
+        return bisect_left(self.lows, (high, 0 if high_open else 1))
+
+
+def _first_by_position(lows: list[tuple[float, int, int]], start: int, limit: int) -> list[int]:
+    """The `limit` smallest positions in lows[start:]. Positions follow the value order, so a smaller start
+    means a smaller position; among equal starts, each of the two runs (closed, open) is in position order."""
+    found: list[int] = []
+    i = start
+    while i < len(lows) and len(found) < limit:
+        low = lows[i][0]
+        end = bisect_left(lows, (low, 2), i)
+        middle = bisect_left(lows, (low, 1), i, end)
+        found.extend(sorted([entry[2] for entry in lows[i:min(middle, i + limit)]]
+                            + [entry[2] for entry in lows[middle:min(end, middle + limit)]]))
+        i = end
+    return found[:limit]
+
+
+class _IntervalComparison(_Comparison):
+    """Quantities, dates and booleans: claims whose intervals do not meet."""
+
+    def __init__(self, topic: Topic, claims: tuple[Claim, ...]) -> None:
+        self.topic = topic
+        self.severity_of = _SEVERITY[topic.kind]
+        ordered = sorted((c for c in claims if c.interval is not None), key=value_order)
+        self.ordered = ordered
+        self.position = {id(claim): p for p, claim in enumerate(ordered)}
+        if not ordered:
+            self.claims, self.internal, self.severity, self.pair_count = (), (), 0.0, 0
+            return
+        self.of_claim, self.compatible = _scope_classes(ordered)
+        self.classes = [_Class() for _ in self.compatible]
+        self.by_source: dict[tuple[int, str], _Class] = {}
+        for p, claim in enumerate(ordered):
+            span = claim.interval
+            assert span is not None
+            high = (span.high, 0 if span.high_open else 1, p)
+            low = (span.low, 1 if span.low_open else 0, p)
+            for target in (self.classes[self.of_claim[p]],
+                           self.by_source.setdefault((self.of_claim[p], claim.source), _Class())):
+                target.highs.append(high)
+                target.lows.append(low)
+        for target in (*self.classes, *self.by_source.values()):
+            target.highs.sort()
+            target.lows.sort()
+        self.count = [0] * len(ordered)
+        self.worst = [0.0] * len(ordered)
+        in_conflict: list[Claim] = []
+        internal: list[Claim] = []
+        severity, pairs = 0.0, 0
+        for p, claim in enumerate(ordered):
+            span = claim.interval
+            assert span is not None
+            k = self.of_claim[p]
+            count = own = 0
+            worst = -math.inf
+            for other in self.compatible[k]:
+                group = self.classes[other]
+                before = group.before(span.low, span.low_open)
+                after = len(group.lows) - group.after_from(span.high, span.high_open)
+                if before:  # the most severe pair has the lowest end (severity falls as that end rises)
+                    worst = max(worst, self.severity_of(group.highs[0][0], span.low))
+                    pairs += before
+                if after:  # and the highest start
+                    worst = max(worst, self.severity_of(span.high, group.lows[-1][0]))
+                count += before + after
+                mine = self.by_source.get((other, claim.source))
+                if mine is not None and not own:
+                    own = mine.before(span.low, span.low_open) + len(mine.lows) - mine.after_from(
+                        span.high, span.high_open)
+            if count:
+                self.count[p] = count
+                self.worst[p] = worst
+                severity = max(severity, worst)
+                in_conflict.append(claim)
+                if own:
+                    internal.append(claim)
+        self.claims = _distinct_ids(in_conflict)
+        self.internal = tuple(internal)
+        self.severity = severity
+        self.pair_count = pairs
+
+    def claim_severity(self, claim: Claim) -> float:
+        p = self.position.get(id(claim))
+        return self.worst[p] if p is not None else 0.0
+
+    def opponents(self, claim: Claim, limit: int | None) -> tuple[tuple[Claim, ...], int]:
+        p = self.position.get(id(claim))
+        if p is None or not self.count[p]:
+            return (), 0
+        total = self.count[p]
+        want = total if limit is None else min(limit, total)
+        span = claim.interval
+        assert span is not None
+        groups = [self.classes[other] for other in self.compatible[self.of_claim[p]]]
+        prefixes = [group.highs[:min(want, group.before(span.low, span.low_open))] for group in groups]
+        earlier = [entry[2] for entry in merge(*prefixes)][:want]
+        later: list[int] = []
+        if len(earlier) < want:
+            room = want - len(earlier)
+            starts = [_first_by_position(group.lows, group.after_from(span.high, span.high_open), room)
+                      for group in groups]
+            later = list(merge(*starts))[:room]
+        return tuple(self.ordered[q] for q in earlier + later), total
+
+    def pairs(self) -> Iterator[Pair]:
+        """Sort by low end; a claim can only be disjoint from those ending before it starts."""
+        severity = self.severity_of
+        ordered = self.ordered
+        ends = [(c.interval.high, c.interval.high_open, c) for c in ordered]  # type: ignore[union-attr]
+        ends.sort(key=lambda end: (end[0], not end[1]))
+        for later in ordered:
+            interval = later.interval
+            assert interval is not None
+            low, low_open = interval.low, interval.low_open
+            scoped = later.as_of_interval is not None or bool(later.qualifiers)
+            for high, high_open, earlier in ends:
+                if high > low:
+                    break  # every following claim ends after `later` starts
+                if (high == low and not high_open and not low_open) or earlier is later:
+                    continue  # they touch: [1, 2] and [2, 3] share 2
+                if scoped and not in_scope(earlier, later):
+                    continue
+                yield Pair(earlier, later, severity(high, low))
 
 
 def _quantity_severity(high: float, low: float) -> float:
@@ -204,15 +426,83 @@ _SEVERITY: dict[str, Callable[[float, float], float]] = {
     "boolean": lambda high, low: 1.0,
 }
 
+_ROWS = 1 << 21  # cells of one block of text scores (8 bytes each): 16 MB however many claims
 
-def _text_pairs(topic: Topic, claims: tuple[Claim, ...]) -> list[Pair]:
-    from rapidfuzz import fuzz
 
-    ordered = sorted(claims, key=value_order)
-    pairs: list[Pair] = []
-    for i, first in enumerate(ordered):
-        for j in range(i + 1, len(ordered)):
-            score = fuzz.ratio(first.text_key or "", ordered[j].text_key or "")
-            if score < topic.similarity and in_scope(first, ordered[j]):
-                pairs.append(Pair(first, ordered[j], round(1 - score / 100, 4)))
-    return pairs
+class _TextComparison(_Comparison):
+    """Text: claims less alike than the topic's similarity. Every pair is scored — likeness is no order, and
+    'A≈B, B≈C' does not make 'A≈C' — but in C (rapidfuzz's cdist), a block of rows at a time, and the
+    scores are folded into counts as they come."""
+
+    def __init__(self, topic: Topic, claims: tuple[Claim, ...]) -> None:
+        import numpy as np
+
+        self.topic = topic
+        ordered = sorted(claims, key=value_order)
+        self.ordered = ordered
+        self.position = {id(claim): p for p, claim in enumerate(ordered)}
+        self.keys = [claim.text_key or "" for claim in ordered]
+        of_claim, compatible = _scope_classes(ordered)
+        matrix = np.zeros((len(compatible), len(compatible)), dtype=bool)
+        for k, others in enumerate(compatible):
+            matrix[k, others] = True
+        self.scope = matrix
+        self.of_claim = np.array(of_claim, dtype=np.int64)
+        numbers: dict[str, int] = {}
+        self.source = np.array([numbers.setdefault(c.source, len(numbers)) for c in ordered], dtype=np.int64)
+        n = len(ordered)
+        count = np.zeros(n, dtype=np.int64)
+        own = np.zeros(n, dtype=np.int64)
+        lowest = np.full(n, np.inf)
+        for start, conflicting, scores in self._blocks(0, n):
+            rows = slice(start, start + len(conflicting))
+            count[rows] = conflicting.sum(axis=1)
+            own[rows] = (conflicting & (self.source[rows, None] == self.source[None, :])).sum(axis=1)
+            lowest[rows] = np.where(conflicting, scores, np.inf).min(axis=1)
+        self.count = count.tolist()
+        self.lowest = lowest.tolist()
+        self.claims = _distinct_ids([c for c, k in zip(ordered, self.count, strict=True) if k])
+        self.internal = tuple(c for c, k in zip(ordered, own.tolist(), strict=True) if k)
+        finite = lowest[np.isfinite(lowest)]
+        self.severity = round(1 - float(finite.min()) / 100, 4) if len(finite) else 0.0
+        self.pair_count = int(count.sum()) // 2
+
+    def _blocks(self, start: int, stop: int) -> Iterator[tuple[int, Any, Any]]:
+        """(first row, conflicting[rows, n], scores[rows, n]) for rows start..stop, a block at a time."""
+        import numpy as np
+        from rapidfuzz import fuzz, process
+
+        n = len(self.keys)
+        step = max(1, _ROWS // max(1, n))
+        for first in range(start, stop, step):
+            last = min(stop, first + step)
+            scores = process.cdist(self.keys[first:last], self.keys, scorer=fuzz.ratio, dtype=np.float64, workers=1)
+            conflicting = (scores < self.topic.similarity) & self.scope[self.of_claim[first:last]][:, self.of_claim]
+            conflicting[np.arange(last - first), np.arange(first, last)] = False
+            yield first, conflicting, scores
+
+    def claim_severity(self, claim: Claim) -> float:
+        p = self.position.get(id(claim))
+        if p is None or not self.count[p]:
+            return 0.0
+        return round(1 - float(self.lowest[p]) / 100, 4)
+
+    def opponents(self, claim: Claim, limit: int | None) -> tuple[tuple[Claim, ...], int]:
+        import numpy as np
+
+        p = self.position.get(id(claim))
+        if p is None or not self.count[p]:
+            return (), 0
+        _, conflicting, _ = next(self._blocks(p, p + 1))
+        found = np.flatnonzero(conflicting[0])[:limit].tolist()
+        return tuple(self.ordered[q] for q in found), self.count[p]
+
+    def pairs(self) -> Iterator[Pair]:
+        import numpy as np
+
+        ordered = self.ordered
+        for start, conflicting, scores in self._blocks(0, len(ordered)):
+            for row, j in zip(*np.nonzero(conflicting), strict=True):
+                i = start + int(row)
+                if i < int(j):
+                    yield Pair(ordered[i], ordered[int(j)], round(1 - float(scores[row, j]) / 100, 4))

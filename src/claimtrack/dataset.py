@@ -408,6 +408,7 @@ def _read_source(doc: YamlDoc, path: Path, topics: dict[str, Topic], registry_ok
         problems.append(Problem(doc.location(("claims",)), "invalid-type", "claims must be a list"))
         return
     used: dict[str, KeyPath] = {}
+    tried: dict[str, int] = {}  # per topic, the last default number given (see _next_id)
     for index, raw in enumerate(raw_claims):
         at = shared_keypath(("claims", index))  # kept by every claim: one tuple per index, not per claim
         claim_spec, claim_problems = validate(ClaimSpec, raw, doc, at)
@@ -415,16 +416,16 @@ def _read_source(doc: YamlDoc, path: Path, topics: dict[str, Topic], registry_ok
         if claim_spec is None:
             continue
         first = len(problems)
-        _read_claim(claim_spec, at, source_id, doc, topics, registry_ok, used, result)
+        _read_claim(claim_spec, at, source_id, doc, topics, registry_ok, used, tried, result)
         for n in range(first, len(problems)):  # what this claim's topic says decided them: say which it is
             problems[n] = replace(problems[n], topic=claim_spec.topic)
 
 
 def _read_claim(claim_spec: ClaimSpec, at: KeyPath, source_id: str, doc: YamlDoc, topics: dict[str, Topic],
-                registry_ok: bool, used: dict[str, KeyPath], result: SourceFile) -> None:
+                registry_ok: bool, used: dict[str, KeyPath], tried: dict[str, int], result: SourceFile) -> None:
     """One validated claim: its id, its topic, its value; the claim or its problems go into `result`."""
     problems = result.problems
-    local_id = claim_spec.id or _next_id(claim_spec.topic, used)
+    local_id = claim_spec.id or _next_id(claim_spec.topic, used, tried)
     if local_id in used:
         problems.append(Problem(doc.location((*at, "id")), "duplicate-claim-id",
                                 f"claim id {local_id!r} is already used at line {doc.location(used[local_id]).line}"))
@@ -440,12 +441,16 @@ def _read_claim(claim_spec: ClaimSpec, at: KeyPath, source_id: str, doc: YamlDoc
         result.claims.append(claim)
 
 
-def _next_id(topic: str, used: dict[str, KeyPath]) -> str:
+def _next_id(topic: str, used: dict[str, KeyPath], tried: dict[str, int]) -> str:
+    """The topic key, else the first free KEY-2, KEY-3, …. `tried` keeps, per topic, the number found last time:
+    ids are only ever added to `used`, so no number below it is free again, and 12,000 id-less claims of one
+    topic cost 12,000 look-ups instead of 72 million."""
     if topic not in used:
         return topic
-    n = 2
+    n = tried.get(topic, 2)
     while f"{topic}-{n}" in used:
         n += 1
+    tried[topic] = n
     return f"{topic}-{n}"
 
 

@@ -7,6 +7,7 @@ NULL is an empty field; booleans are `true`/`false`; array columns hold JSON tex
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +33,7 @@ def write(report: Report, target: Target, options: ExportOptions) -> Exported:
         for table in TABLES:
             _write_table(folder / f"{table.name}.csv", table, rows[table.name])
         (folder / PACKAGE).write_bytes(orjson.dumps(datapackage(), option=orjson.OPT_INDENT_2) + b"\n")
-    return Exported((target.path,), len(rows["claims"]), "claim")
+    return Exported((target.path,), len({claim.id for claim in report.dataset.claims}), "claim")
 
 
 def looks_exported(folder: Path) -> bool:
@@ -52,7 +53,7 @@ def looks_exported(folder: Path) -> bool:
         return False
 
 
-def _write_table(path: Path, table: Table, rows: list[Row]) -> None:
+def _write_table(path: Path, table: Table, rows: Iterable[Row]) -> None:
     flags = [i for i, column in enumerate(table.columns) if column.type == "boolean"]
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)

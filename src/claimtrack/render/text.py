@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from claimtrack.conflicts import value_order
@@ -27,22 +27,70 @@ def json_text(data: object) -> str:
 STREAMED = "\x00streamed\x00"  # stands, in write_json's `data`, for the list written item by item
 
 
+class Streamed:
+    """A list, in a dict given to write_json or write_streamed, that is written item by item as it is iterated
+    (a topic's conflicting pairs: millions of them are never one Python list)."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self.items = items
+
+
 def write_json(console: Console, data: dict[str, Any], items: Iterable[Any]) -> None:
     """Write `data` as json_text would, with `items` as the list where `data` holds STREAMED, each item built
-    and encoded in turn: a 170,000-pair conflicts document never exists as one Python structure."""
+    and encoded in turn (and a Streamed list inside an item written in turn too): a 170,000-pair conflicts
+    document never exists as one Python structure."""
     import orjson
 
     head, tail = orjson.dumps(data, option=orjson.OPT_INDENT_2).split(orjson.dumps(STREAMED))
+    write_raw(console, head)
+    for chunk in _list_chunks(head, items):
+        write_raw(console, chunk)
+    write_raw(console, tail + b"\n")
+    console.file.flush()
+
+
+def write_streamed(console: Console, data: dict[str, Any]) -> None:
+    """Write `data` (which may hold Streamed lists) as json_text would."""
+    for chunk in _chunks(data):
+        write_raw(console, chunk)
+    write_raw(console, b"\n")
+    console.file.flush()
+
+
+def _chunks(value: Any) -> Iterator[bytes]:
+    """`value` encoded as orjson's OPT_INDENT_2 encodes it, in pieces: each Streamed list of a dict item by item."""
+    import uuid
+
+    import orjson
+
+    streams = {key: item for key, item in value.items() if isinstance(item, Streamed)} if isinstance(
+        value, dict) else {}
+    if not streams:
+        yield orjson.dumps(value, option=orjson.OPT_INDENT_2)
+        return
+    mark = f"\x00streamed-{uuid.uuid4().hex}\x00"
+    rest = orjson.dumps({key: mark if key in streams else item for key, item in value.items()},
+                        option=orjson.OPT_INDENT_2)
+    for stream in streams.values():
+        head, rest = rest.split(orjson.dumps(mark), 1)
+        yield head
+        yield from _list_chunks(head, stream.items)
+    yield rest
+
+
+def _list_chunks(head: bytes, items: Iterable[Any]) -> Iterator[bytes]:
+    """A JSON list that follows `head` (the document up to it), as orjson would indent it, an item at a time."""
     line = head[head.rfind(b"\n") + 1:]
     indent = b"\n" + b" " * (len(line) - len(line.lstrip(b" ")) + 2)  # two deeper than the list's key
-    write_raw(console, head)
     opened = False
     for item in items:
-        encoded = orjson.dumps(item, option=orjson.OPT_INDENT_2).replace(b"\n", indent)
-        write_raw(console, (b"," if opened else b"[") + indent + encoded)
+        for number, piece in enumerate(_chunks(item)):
+            indented = piece.replace(b"\n", indent)
+            yield ((b"," if opened else b"[") + indent + indented) if number == 0 else indented
         opened = True
-    write_raw(console, (indent[:-2] + b"]" if opened else b"[]") + tail + b"\n")
-    console.file.flush()
+    yield indent[:-2] + b"]" if opened else b"[]"
 
 
 def write_raw(console: Console, chunk: bytes) -> None:
