@@ -19,7 +19,7 @@ Shapes (n at --scale 1):
 - unknown-topics (n = 750): n registered topics and n claims naming misspelt ones;
 - aliases (n = 750): n topics with 20 aliases each; `show` by an alias;
 - based-on (n = 750): n sources, each `based_on` the one before (a chain) and ten others (a web);
-- quotes (n = 250): n claims whose quotes are not in a text copy of n × 2 kB, and n long quotes;
+- quotes (n = 250): n claims whose quotes are not in a text copy of n × 2 kB, and n quotes of 4 kB;
 - extract-lines (n = 1 MB): prose with figures on every line;
 - extract-initials (n = 15 kB): "A. B. C. …";
 - extract-one-sentence (n = 250 kB): one sentence of figures, no full stop.
@@ -163,7 +163,7 @@ def quotes(folder: Path, n: int) -> None:
     text = "\n".join(" ".join(rng.choice(words) for _ in range(300)) for _ in range(n))
     claims = [_claim("border-length", "1,344 km", f"the border is {i} km long in the {rng.choice(words)} valley",
                      f"c{i}") for i in range(n)]
-    long = " ".join(rng.choice(words) for _ in range(2000))
+    long = " ".join(rng.choice(words) for _ in range(600))
     claims += [_claim("border-length", "1,344 km", long, f"long{i}") for i in range(n)]
     _write(folder, {"topics.yaml": _topics(["  border-length:\n    title: Length of the border\n    unit: km\n"]),
                     "sources/s.yaml": _source("s", claims, "  text: ../texts/s.txt\n"), "texts/s.txt": text})

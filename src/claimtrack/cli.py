@@ -49,6 +49,7 @@ ClaimsDir = Annotated[
 
 
 MIN_WIDTH, MAX_WIDTH, DEFAULT_WIDTH = 40, 1000, 80
+SPILL_BYTES = 32 * 1024 * 1024  # standard output held for the output cache up to this; beyond, written through
 
 
 def _width() -> int | None:
@@ -122,7 +123,9 @@ def _serve(claims_dir: Path | None, key: str, body: Callable[[Report, Console, C
         raise typer.Exit(hit[2])
     report = analyze(folder, check=check, only=only, only_topics=only_topics, save_in_background=True)
     try:  # the file cache is being written meanwhile: done when this command is, however it ends
-        sinks = [ByteSink(), ByteSink()]
+        sys.stdout.flush()
+        # an output past SPILL_BYTES goes out as it is made and is not cached (it would be held twice over)
+        sinks = [ByteSink(sys.stdout.buffer, SPILL_BYTES), ByteSink()]
         captured = [Console(file=sink, width=c.width, color_system=c.color_system,  # type: ignore[arg-type]
                             force_terminal=c.is_terminal, no_color=c.no_color, highlight=False)
                     for sink, c in zip(sinks, (out, err), strict=True)]
@@ -132,7 +135,7 @@ def _serve(claims_dir: Path | None, key: str, body: Callable[[Report, Console, C
             _fail(error)
         outputs = [sink.getvalue() for sink in sinks]
         _write_bytes(outputs[0], outputs[1])
-        if cache is not None:
+        if cache is not None and not sinks[0].spilled:
             file_cache = report.dataset.cache
             cache.put(report.files_read, outputs[0], outputs[1], code, file_cache.stamps() if file_cache else None)
     finally:

@@ -90,6 +90,10 @@ class Conflict:
         """The severity of the most severe pair `claim` takes part in (0 when none)."""
         return self.found.claim_severity(claim)
 
+    def opponent_count(self, claim: Claim) -> int:
+        """How many claims `claim` conflicts with (counted: none is looked at)."""
+        return self.found.opponent_count(claim)
+
     @property
     def rank(self) -> float:
         """Severity on one 0–1 scale for ordering topics of every kind (a year apart counts as 100 %)."""
@@ -253,6 +257,8 @@ class _Comparison:
     internal: tuple[Claim, ...]
     severity: float
     pair_count: int
+    position: dict[int, int]  # id() of each claim compared -> its place in value order
+    count: list[int]  # for each, how many claims it conflicts with
 
     def pairs(self) -> Iterator[Pair]:
         raise NotImplementedError
@@ -262,6 +268,10 @@ class _Comparison:
 
     def claim_severity(self, claim: Claim) -> float:
         raise NotImplementedError
+
+    def opponent_count(self, claim: Claim) -> int:
+        p = self.position.get(id(claim))
+        return self.count[p] if p is not None else 0
 
 
 def _distinct_ids(claims: list[Claim]) -> tuple[Claim, ...]:
@@ -313,7 +323,7 @@ class _IntervalComparison(_Comparison):
         self.ordered = ordered
         self.position = {id(claim): p for p, claim in enumerate(ordered)}
         if not ordered:
-            self.claims, self.internal, self.severity, self.pair_count = (), (), 0.0, 0
+            self.claims, self.internal, self.severity, self.pair_count, self.count = (), (), 0.0, 0, []
             return
         self.of_claim, self.compatible = _scope_classes(ordered)
         self.classes = [_Class() for _ in self.compatible]

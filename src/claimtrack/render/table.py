@@ -149,7 +149,7 @@ def _conflicting_groups(conflict: Conflict, console: Console) -> None:
     for group in text.value_groups(conflict.claims):
         first = group[0]
         named, total = conflict.opponents(first, 3)
-        counts = {conflict.opponents(claim, 0)[1] for claim in group}
+        counts = {conflict.opponent_count(claim) for claim in group}
         against = f"{min(counts):,}–{max(counts):,}" if len(counts) > 1 else f"{total:,}"
         others = ", ".join(claim.id for claim in named) + (" …" if total > len(named) else "")
         who = first.id if len(group) == 1 else f"{first.id} and {text.plural(len(group) - 1, 'more claim')}"

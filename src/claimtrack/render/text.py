@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from claimtrack.conflicts import value_order
 from claimtrack.dataset import Claim, Topic
@@ -112,19 +112,31 @@ def write_text(console: Console, text: str) -> None:
 
 class ByteSink:
     """A text file for rich that keeps what is written as UTF-8 bytes: a 30 MB document is held once, not
-    as a two- or four-byte-per-character string."""
+    as a two- or four-byte-per-character string. Given a `spill` stream, past `limit` bytes it writes what it
+    holds there and everything after straight through (`spilled`): the contract's pairs of 3,000 claims that
+    all disagree are 300 MB of JSON, which are not worth holding (nor caching)."""
 
     encoding = "utf-8"
 
-    def __init__(self) -> None:
-        self._chunks: list[bytes] = []
+    def __init__(self, spill: BinaryIO | None = None, limit: int = 0) -> None:
+        self._held = bytearray()
+        self._spill = spill
+        self._limit = limit
+        self.spilled = False
 
     def write(self, text: str) -> int:
-        self._chunks.append(text.encode("utf-8", "surrogateescape"))
+        self.write_bytes(text.encode("utf-8", "surrogateescape"))
         return len(text)
 
     def write_bytes(self, chunk: bytes) -> None:
-        self._chunks.append(chunk)
+        if self.spilled:
+            self._spill.write(chunk)  # type: ignore[union-attr]
+            return
+        self._held += chunk
+        if self._spill is not None and len(self._held) > self._limit:
+            self._spill.write(self._held)
+            self._held = bytearray()
+            self.spilled = True
 
     def flush(self) -> None:
         pass
@@ -133,9 +145,8 @@ class ByteSink:
         return False
 
     def getvalue(self) -> bytes:
-        value = b"".join(self._chunks)
-        self._chunks = [value]
-        return value
+        """What is held: everything written, unless it spilled (then what came after the last spill)."""
+        return bytes(self._held)
 
 
 def shown_path(path: object) -> str:
