@@ -1,12 +1,14 @@
 """Hostile shapes: claims folders and documents built to find work or output that grows faster than n log n.
 
-    python benchmarks/hostile_shapes.py [--scale 1] [--shapes NAME,…] [--timeout 120] [--work DIR]
+    python benchmarks/hostile_shapes.py [--scale 1] [--shapes NAME,…] [--commands CMD,…] [--timeout 120]
+                                        [--src DIR] [--work DIR]
 
 Each shape is written at two sizes, n and 4n, and every command that reads it is run as its own process
 (`python -m claimtrack …`, cache off, so each run is cold). The table gives, per shape and command, the wall
 time and the bytes written to standard output at n and at 4n, their ratios, and the peak memory at 4n. At 4×
 the input a linear command takes about 4× (n log n: a little more); 16× is quadratic. A run that takes longer
-than --timeout is shown as `>T s`.
+than --timeout is shown as `>T s`. `--src` runs another checkout's code (`git worktree add /tmp/old REV`, then
+`--src /tmp/old/src`), for before-and-after figures; `--commands check,show` keeps the commands that start so.
 
 Shapes (n at --scale 1):
 
@@ -211,9 +213,9 @@ SHAPES = [
 ]
 
 
-def run(work: Path, args: list[str], timeout: float) -> tuple[float | None, int, int]:
+def run(work: Path, args: list[str], timeout: float, src: Path = SRC) -> tuple[float | None, int, int]:
     """(seconds or None on timeout, stdout bytes, peak kB) of one cold command."""
-    env = {**os.environ, "CLAIMTRACK_NO_CACHE": "1", "PYTHONPATH": str(SRC), "COLUMNS": "120",
+    env = {**os.environ, "CLAIMTRACK_NO_CACHE": "1", "PYTHONPATH": str(src), "COLUMNS": "120",
            "CLAIMTRACK_DIR": str(work / "claims")}
     out = work / "stdout"
     command = [sys.executable, "-c", _WRAPPER, str(out), sys.executable, "-m", "claimtrack",
@@ -241,9 +243,15 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every shape's n")
     parser.add_argument("--shapes", default="", help="comma-separated names (default: all)")
     parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--commands", default="", help="comma-separated command prefixes (default: all)")
+    parser.add_argument("--src", type=Path, default=SRC, help="the claimtrack source folder to run")
     parser.add_argument("--work", type=Path, default=None)
     args = parser.parse_args()
     wanted = [s for s in SHAPES if not args.shapes or s.name in args.shapes.split(",")]
+    prefixes = [p.strip() for p in args.commands.split(",") if p.strip()]
+    for shape in wanted:
+        shape.commands = [c for c in shape.commands if not prefixes or any(" ".join(c).startswith(p) for p in prefixes)]
+    wanted = [shape for shape in wanted if shape.commands]
     root = args.work or Path(tempfile.mkdtemp(prefix="claimtrack-hostile-"))
     print("| shape | command | n | time n | time 4n | ratio | out n | out 4n | ratio | peak 4n |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -255,7 +263,7 @@ def main() -> None:
             shutil.rmtree(work, ignore_errors=True)
             (work / "claims").mkdir(parents=True)
             shape.build(work / "claims", size)
-            results.append([run(work, command, args.timeout) for command in shape.commands])
+            results.append([run(work, command, args.timeout, args.src) for command in shape.commands])
         for command, small, large in zip(shape.commands, *results, strict=True):
             def seconds(t: float | None) -> str:
                 return f">{args.timeout:.0f} s" if t is None else f"{t:.2f} s"

@@ -55,6 +55,7 @@ def unknown_covers(given: CheckInput) -> Iterable[Problem]:
 def unknown_based_on(given: CheckInput) -> Iterable[Problem]:
     """A source's `based_on` names a source id that does not exist (or the source itself)."""
     sources = given.dataset.sources
+    names = list(sources)  # once: a list per unknown id made 30,000 of them for 3,000 sources
     for source in sources.values():
         for index, other in enumerate(source.based_on):
             where = source.positions.location(("source", "based_on", index))  # (or the key, for one id)
@@ -62,7 +63,16 @@ def unknown_based_on(given: CheckInput) -> Iterable[Problem]:
                 yield Problem(where, "unknown-source", f"source {source.id!r} is based_on itself")
             elif other not in sources:
                 yield Problem(where, "unknown-source", f"source {source.id!r} is based_on {other!r}, which is no "
-                              f"source{did_you_mean(other, [s for s in sources if s != source.id])}")
+                              f"source{_suggest_other(other, names, source.id)}")
+
+
+def _suggest_other(word: str, names: list[str], own: str) -> str:
+    """did_you_mean(word, names without `own`), without making that list."""
+    from rapidfuzz import fuzz, process
+
+    found = process.extract(word, names, scorer=fuzz.ratio, score_cutoff=60, limit=2) if word and names else []
+    best = next((name for name, _, _ in found if name != own), None)
+    return f" (did you mean {best!r}?)" if best else ""
 
 
 def stale_resolutions(given: CheckInput) -> Iterable[Problem]:
