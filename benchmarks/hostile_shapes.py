@@ -15,6 +15,8 @@ Shapes (n at --scale 1):
 - similar-topics (n = 750): topics whose keys are a typo apart and whose titles are one title;
 - one-topic-conflicts (n = 750): one topic, each claim a different figure, so every pair conflicts;
 - scoped-conflicts (n = 750): the same with an `as_of` (one of 20 years) and a qualifier (one of 8) each;
+- distinct-scopes (n = 750): one topic, two figures, every claim in a scope of its own (its own day, or its own
+  `measure:`);
 - text-conflicts (n = 750): one text topic, every claim a different name;
 - id-less (n = 3,000): one source file whose claims on one topic have no `id:`;
 - covers (n = 750): a resolution that covers n conflicting claims and names n claims that do not exist;
@@ -116,6 +118,17 @@ def scoped_conflicts(folder: Path, n: int) -> None:
     _many_claims(folder, n, more=lambda i: f"    as_of: {2000 + i % 20}\n    qualifiers: {{measure: m{i % 8}}}\n")
 
 
+def distinct_scopes(folder: Path, n: int) -> None:
+    from datetime import date, timedelta
+
+    def scope(i: int) -> str:
+        if i % 2:
+            return f"    as_of: {date(2000, 1, 1) + timedelta(days=i)}\n"
+        return f"    qualifiers: {{measure: m{i}}}\n"
+
+    _many_claims(folder, n, more=scope, value=lambda i: f"{1000 + i % 2} km")
+
+
 def text_conflicts(folder: Path, n: int) -> None:
     rng = random.Random(n)
     names = ["".join(rng.choice(string.ascii_lowercase) for _ in range(12)) for _ in range(n)]
@@ -198,6 +211,7 @@ SHAPES = [
     Shape("similar-topics", 750, similar_topics, [["check"], ["check", "-f", "json"], ["topics"]]),
     Shape("one-topic-conflicts", 750, one_topic_conflicts, ANALYSIS),
     Shape("scoped-conflicts", 750, scoped_conflicts, ANALYSIS),
+    Shape("distinct-scopes", 750, distinct_scopes, [["check"], ["conflicts"], ["show", "border-length"]]),
     Shape("text-conflicts", 750, text_conflicts, [["check"], ["conflicts"], ["show", "border-length"]]),
     Shape("id-less", 3000, id_less, [["check"], ["show", "border-length"]]),
     Shape("covers", 750, covers, [["check"], ["conflicts"], ["show", "border-length"]]),

@@ -230,6 +230,25 @@ def test_counted_conflicts_match_every_pair_compared(seed: int, tmp_path: Path) 
     assert conflict.severity == max(pair.severity for pair in conflict.pairs)
 
 
+def test_scopes_are_compared_only_where_they_can_meet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """n claims each in a scope of its own (its own day, or its own `measure:`) are n scope classes: they are
+    compared through an index (qualifiers by shared keys, days sorted), not each with each. (A guard for the
+    classes, which the pair-by-pair sweep did not have.)"""
+    n = 400
+
+    def scope(i: int) -> str:
+        return f"    as_of: 2001-01-{1 + i % 28:02d}\n" if i % 2 else f"    qualifiers: {{measure: m{i}}}\n"
+
+    folder = many_claims(tmp_path / "claims", n, extra=scope, value=lambda i: f"{1000 + 10 * (i % 2)}.0 km")
+    compared: list[int] = []
+    real = conflicts_module.in_scope
+    monkeypatch.setattr(conflicts_module, "in_scope", lambda a, b: compared.append(1) or real(a, b))
+    conflict = find_conflicts(load_folder(folder))["border-length"]
+    expected = brute_force(list(load_folder(folder).by_topic["border-length"]), "quantity")
+    assert len(conflict.pairs) == expected["pairs"] > 0
+    assert len(compared) < 20 * n
+
+
 def test_a_resolution_covering_many_claims_is_read_once(tmp_path: Path) -> None:
     """`covers` was a tuple searched once per conflicting claim (n² comparisons for n covered claims)."""
     n = 400

@@ -205,39 +205,67 @@ def _status(topic: Topic, claims: tuple[Claim, ...]) -> tuple[TopicStatus, tuple
     return ("disputed" if resolution.status == "disputed" else "resolved"), ()
 
 
-def _scope_key(claim: Claim) -> tuple[object, ...]:
-    """Claims with one key are in scope of each other, and of the same other claims (see in_scope)."""
-    qualifiers = tuple(sorted((key, value.strip().casefold()) for key, value in claim.qualifiers))
-    return (claim.as_of_interval, qualifiers)
+def _qualifier_key(claim: Claim) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((key, value.strip().casefold()) for key, value in claim.qualifiers))
 
 
 def _scope_classes(ordered: list[Claim]) -> tuple[list[int], list[list[int]]]:
-    """Each claim's scope class, and for each class the classes in scope of it (itself included).
+    """Each claim's scope class — claims with one `as_of` and the same qualifiers, which are in scope of each
+    other and of the same other claims (see in_scope) — and for each class the classes in scope of it (itself
+    included).
 
-    Classes are compared as intervals of their `as_of` first — sorted by start, each only with the classes that
-    start before it ends — so that a thousand claims of a thousand different days cost a thousand comparisons,
-    not half a million; classes without `as_of` meet every class, and the qualifiers are compared for the
-    classes that meet."""
+    Only classes that can be in scope are compared. Qualifiers first: two sets of qualifiers with the same keys
+    agree only when they are the same; sets with other keys are bucketed by their values on the keys they share.
+    Then `as_of`: classes sorted by start, each compared with those that start before it ends (classes without
+    `as_of` meet every class). A thousand claims of a thousand different days, or with a thousand different
+    `measure:` values, cost about a thousand comparisons, not half a million."""
     numbers: dict[tuple[object, ...], int] = {}
-    of_claim = [numbers.setdefault(_scope_key(claim), len(numbers)) for claim in ordered]
+    of_claim = [numbers.setdefault((claim.as_of_interval, _qualifier_key(claim)), len(numbers)) for claim in ordered]
     representative: list[Claim] = [ordered[0]] * len(numbers)
     for claim, number in zip(ordered, of_claim, strict=True):
         representative[number] = claim
+    by_qualifiers: dict[tuple[tuple[str, str], ...], list[int]] = {}
+    for (_, qualifiers), number in numbers.items():
+        by_qualifiers.setdefault(qualifiers, []).append(number)  # type: ignore[arg-type]
+    by_keys: dict[frozenset[str], list[tuple[tuple[str, str], ...]]] = {}
+    for qualifiers in by_qualifiers:
+        by_keys.setdefault(frozenset(key for key, _ in qualifiers), []).append(qualifiers)
     compatible: list[list[int]] = [[k] for k in range(len(numbers))]
-    dated = sorted((k for k, claim in enumerate(representative) if claim.as_of_interval is not None),
-                   key=lambda k: (representative[k].as_of_interval.low, k))  # type: ignore[union-attr]
-    undated = [k for k, claim in enumerate(representative) if claim.as_of_interval is None]
+    seen: set[tuple[int, int]] = set()
 
     def join(a: int, b: int) -> None:
-        if in_scope(representative[a], representative[b]):
+        pair = (a, b) if a < b else (b, a)
+        if a != b and pair not in seen and in_scope(representative[a], representative[b]):
+            seen.add(pair)
             compatible[a].append(b)
             compatible[b].append(a)
 
-    for i, a in enumerate(undated):
-        for b in undated[i + 1:]:
+    keysets = list(by_keys)
+    for n, keys in enumerate(keysets):
+        for qualifiers in by_keys[keys]:  # the same keys: in scope only with the same values
+            _join_periods(by_qualifiers[qualifiers], by_qualifiers[qualifiers], representative, join)
+        for others in keysets[n + 1:]:
+            shared = sorted(keys & others)
+            bucket: dict[tuple[str, ...], list[tuple[tuple[str, str], ...]]] = {}
+            for qualifiers in by_keys[others]:
+                bucket.setdefault(tuple(dict(qualifiers)[key] for key in shared), []).append(qualifiers)
+            for qualifiers in by_keys[keys]:
+                for match in bucket.get(tuple(dict(qualifiers)[key] for key in shared), ()):
+                    _join_periods(by_qualifiers[qualifiers], by_qualifiers[match], representative, join)
+    return of_claim, compatible
+
+
+def _join_periods(first: list[int], second: list[int], representative: list[Claim],
+                  join: Callable[[int, int], None]) -> None:
+    """join() the classes of `first` and `second` whose `as_of` spans can meet: every class without one with
+    every class, and dated classes sorted by start, each with those starting before it ends."""
+    undated = [k for k in (*first, *second) if representative[k].as_of_interval is None]
+    for a in undated:
+        for b in second if a in first else first:
             join(a, b)
-        for b in dated:
-            join(a, b)
+    dated = sorted({k for k in (*first, *second) if representative[k].as_of_interval is not None},
+                   key=lambda k: (representative[k].as_of_interval.low, k))  # type: ignore[union-attr]
+    sides = (set(first), set(second))
     for i, a in enumerate(dated):
         span = representative[a].as_of_interval
         assert span is not None
@@ -246,8 +274,8 @@ def _scope_classes(ordered: list[Claim]) -> tuple[list[int], list[list[int]]]:
             assert other is not None
             if other.low > span.high:
                 break
-            join(a, b)
-    return of_claim, compatible
+            if (a in sides[0] and b in sides[1]) or (a in sides[1] and b in sides[0]):
+                join(a, b)
 
 
 class _Comparison:

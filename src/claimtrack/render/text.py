@@ -80,17 +80,43 @@ def _chunks(value: Any) -> Iterator[bytes]:
     yield rest
 
 
+_BATCH = 4096  # plain items of a streamed list encoded by one orjson call
+
+
 def _list_chunks(head: bytes, items: Iterable[Any]) -> Iterator[bytes]:
-    """A JSON list that follows `head` (the document up to it), as orjson would indent it, an item at a time."""
+    """A JSON list that follows `head` (the document up to it), as orjson would indent it: plain items a batch
+    at a time (4.5 million pairs one by one took 25 s), an item holding a Streamed list on its own."""
+    import orjson
+
     line = head[head.rfind(b"\n") + 1:]
-    indent = b"\n" + b" " * (len(line) - len(line.lstrip(b" ")) + 2)  # two deeper than the list's key
+    pad = b" " * (len(line) - len(line.lstrip(b" ")))  # the list's key's indentation; its items are two deeper
     opened = False
+    batch: list[Any] = []
+
+    def flush() -> bytes:
+        body = orjson.dumps(batch, option=orjson.OPT_INDENT_2)[2:-2]  # without "[\n" and "\n]"
+        batch.clear()
+        return (b"," if opened else b"[") + b"\n" + pad + body.replace(b"\n", b"\n" + pad)
+
     for item in items:
-        for number, piece in enumerate(_chunks(item)):
-            indented = piece.replace(b"\n", indent)
-            yield ((b"," if opened else b"[") + indent + indented) if number == 0 else indented
+        if isinstance(item, dict) and any(isinstance(value, Streamed) for value in item.values()):
+            if batch:
+                yield flush()
+                opened = True
+            indent = b"\n" + pad + b"  "
+            for number, piece in enumerate(_chunks(item)):
+                indented = piece.replace(b"\n", indent)
+                yield ((b"," if opened else b"[") + indent + indented) if number == 0 else indented
+            opened = True
+            continue
+        batch.append(item)
+        if len(batch) >= _BATCH:
+            yield flush()
+            opened = True
+    if batch:
+        yield flush()
         opened = True
-    yield indent[:-2] + b"]" if opened else b"[]"
+    yield b"\n" + pad + b"]" if opened else b"[]"
 
 
 def write_raw(console: Console, chunk: bytes) -> None:
