@@ -81,6 +81,11 @@ class Conflict:
         up to n²/2 of them: walk them only where the contract asks for every pair."""
         return Pairs(self.found)
 
+    def pair_ids(self, internal_only: bool = False) -> Iterator[list[str]]:
+        """[id, id] of every conflicting pair (or those within one source), in the order of `pairs`, without
+        making the pairs: the contract's list, which is n²/2 long, as cheaply as it can be written."""
+        return self.found.pair_ids(internal_only)
+
     def opponents(self, claim: Claim, limit: int | None = None) -> tuple[tuple[Claim, ...], int]:
         """The first `limit` (or all) of the claims `claim` conflicts with — those ending before it starts, by
         their end, then those starting after it ends, by value — and how many there are in all."""
@@ -291,6 +296,9 @@ class _Comparison:
     def pairs(self) -> Iterator[Pair]:
         raise NotImplementedError
 
+    def pair_ids(self, internal_only: bool) -> Iterator[list[str]]:
+        raise NotImplementedError
+
     def opponents(self, claim: Claim, limit: int | None) -> tuple[tuple[Claim, ...], int]:
         raise NotImplementedError
 
@@ -429,12 +437,23 @@ class _IntervalComparison(_Comparison):
         return tuple(self.ordered[q] for q in earlier + later), total
 
     def pairs(self) -> Iterator[Pair]:
-        """Sort by low end; a claim can only be disjoint from those ending before it starts."""
         severity = self.severity_of
+        for earlier, later, high, low in self._walk(False):
+            yield Pair(earlier, later, severity(high, low))
+
+    def pair_ids(self, internal_only: bool) -> Iterator[list[str]]:
+        for earlier, later, _, _ in self._walk(internal_only):
+            yield [earlier.id, later.id]
+
+    def _walk(self, internal_only: bool) -> Iterator[tuple[Claim, Claim, float, float]]:
+        """Sort by low end; a claim can only be disjoint from those ending before it starts."""
         ordered = self.ordered
         ends = [(c.interval.high, c.interval.high_open, c) for c in ordered]  # type: ignore[union-attr]
         ends.sort(key=lambda end: (end[0], not end[1]))
+        internal = {id(claim) for claim in self.internal} if internal_only else set()
         for later in ordered:
+            if internal_only and id(later) not in internal:
+                continue  # it contradicts no claim of its own source
             interval = later.interval
             assert interval is not None
             low, low_open = interval.low, interval.low_open
@@ -444,9 +463,11 @@ class _IntervalComparison(_Comparison):
                     break  # every following claim ends after `later` starts
                 if (high == low and not high_open and not low_open) or earlier is later:
                     continue  # they touch: [1, 2] and [2, 3] share 2
+                if internal_only and earlier.source != later.source:
+                    continue
                 if scoped and not in_scope(earlier, later):
                     continue
-                yield Pair(earlier, later, severity(high, low))
+                yield earlier, later, high, low
 
 
 def _quantity_severity(high: float, low: float) -> float:
@@ -544,3 +565,8 @@ class _TextComparison(_Comparison):
                 i = start + int(row)
                 if i < int(j):
                     yield Pair(ordered[i], ordered[int(j)], round(1 - float(scores[row, j]) / 100, 4))
+
+    def pair_ids(self, internal_only: bool) -> Iterator[list[str]]:
+        for pair in self.pairs():
+            if not internal_only or pair.internal:
+                yield list(pair.ids)

@@ -66,9 +66,8 @@ def topic_object(report: Report, topic: Topic, claims: tuple[Claim, ...] | None 
         "severity": round(conflict.severity, 4) if conflict else 0.0,
         "claims": [claim_object(claim, topic, claim.id in internal_ids) for claim in shown],
         # every pair, as the contract asks: up to n²/2 of them, so written as they are found, never held
-        "pairs": Streamed(list(pair.ids) for pair in conflict.pairs) if conflict else [],
-        "internal_pairs": Streamed(list(pair.ids) for pair in conflict.pairs if pair.internal)
-        if conflict and conflict.internal_ids else [],
+        "pairs": Streamed(conflict.pair_ids()) if conflict else [],
+        "internal_pairs": Streamed(conflict.pair_ids(internal_only=True)) if conflict and conflict.internal_ids else [],
         "resolution": None if resolution is None else {
             "status": resolution.status, "preferred": resolution.preferred, "note": resolution.note,
             "covers": list(resolution.covers)},
