@@ -35,6 +35,7 @@ import argparse
 import os
 import random
 import shutil
+import signal
 import string
 import subprocess
 import sys
@@ -235,12 +236,17 @@ def run(work: Path, args: list[str], timeout: float, src: Path = SRC) -> tuple[f
     command = [sys.executable, "-c", _WRAPPER, str(out), sys.executable, "-m", "claimtrack",
                *[a.format(doc=work / "doc.txt", work=work) for a in args]]
     start = time.perf_counter()
-    try:
-        done = subprocess.run(command, env=env, cwd=work, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return None, out.stat().st_size if out.exists() else 0, 0
+    # a session of its own, so that a timeout ends the command too, not only the wrapper that waits for it
+    with subprocess.Popen(command, env=env, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                          start_new_session=True) as process:
+        try:
+            _, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            return None, out.stat().st_size if out.exists() else 0, 0
     elapsed = time.perf_counter() - start
-    peak = int(done.stderr.split()[-1]) if done.stderr.split() else 0
+    peak = int(stderr.split()[-1]) if stderr.split() else 0
     return elapsed, out.stat().st_size, peak
 
 
@@ -264,7 +270,8 @@ def main() -> None:
     wanted = [s for s in SHAPES if not args.shapes or s.name in args.shapes.split(",")]
     prefixes = [p.strip() for p in args.commands.split(",") if p.strip()]
     for shape in wanted:
-        shape.commands = [c for c in shape.commands if not prefixes or any(" ".join(c).startswith(p) for p in prefixes)]
+        shape.commands = [c for c in shape.commands
+                          if not prefixes or any(" ".join(c).replace("{doc}", "doc").startswith(p) for p in prefixes)]
     wanted = [shape for shape in wanted if shape.commands]
     root = args.work or Path(tempfile.mkdtemp(prefix="claimtrack-hostile-"))
     print("| shape | command | n | time n | time 4n | ratio | out n | out 4n | ratio | peak 4n |")
