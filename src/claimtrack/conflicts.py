@@ -24,6 +24,7 @@ from heapq import merge
 from typing import Any, Literal
 
 from claimtrack.dataset import Claim, Dataset, Topic
+from claimtrack.values import Interval
 
 TopicStatus = Literal["ok", "unresolved", "disputed", "resolved"]
 
@@ -319,11 +320,26 @@ def _distinct_ids(claims: list[Claim]) -> tuple[Claim, ...]:
 
 @dataclass(slots=True)
 class _Class:
-    """The claims of one scope class (or of one source in it): ends (high, 0 if open else 1, position) and
-    starts (low, 1 if open else 0, position), each sorted."""
+    """Some claims (those of a group, or of one source in it): ends (high, 0 if open else 1, position) and starts
+    (low, 1 if open else 0, position), each sorted; and the same for each source's claims among them."""
 
     highs: list[tuple[float, int, int]] = field(default_factory=list)
     lows: list[tuple[float, int, int]] = field(default_factory=list)
+    sources: dict[str, _Class] = field(default_factory=dict)
+
+    def add(self, source: str, high: tuple[float, int, int], low: tuple[float, int, int]) -> None:
+        self.highs.append(high)
+        self.lows.append(low)
+        own = self.sources.get(source)
+        if own is None:
+            own = self.sources[source] = _Class()
+        own.highs.append(high)
+        own.lows.append(low)
+
+    def finish(self) -> None:
+        for target in (self, *self.sources.values()):
+            target.highs.sort()
+            target.lows.sort()
 
     def before(self, low: float, low_open: bool) -> int:
         """How many end before a claim starting at `low` starts: a prefix of `highs`."""
@@ -349,6 +365,120 @@ def _first_by_position(lows: list[tuple[float, int, int]], start: int, limit: in
     return found[:limit]
 
 
+class _Periods:
+    """The dated claims of a group, one _Class per `as_of` span, found by overlap with a span: spans open below or
+    above by bisection on their one end, bounded spans in buckets of like length (each spans less than twice its
+    bucket's length), by bisection on their start — a thousand claims of a thousand days are not compared each
+    with each."""
+
+    def __init__(self) -> None:
+        self.spans: dict[Interval, _Class] = {}
+
+    def finish(self) -> None:
+        self.below: list[tuple[float, int, Interval]] = []  # no start: by end
+        self.above: list[tuple[float, int, Interval]] = []  # no end: by start
+        self.buckets: dict[int, list[tuple[float, int, Interval]]] = {}  # by start, per length
+        for n, (span, found) in enumerate(self.spans.items()):
+            found.finish()
+            if math.isinf(span.low):
+                self.below.append((span.high, n, span))
+            elif math.isinf(span.high):
+                self.above.append((span.low, n, span))
+            else:
+                self.buckets.setdefault(int(span.high - span.low).bit_length(), []).append((span.low, n, span))
+        for entries in (self.below, self.above, *self.buckets.values()):
+            entries.sort()
+
+    def meeting(self, span: Interval) -> Iterator[_Class]:
+        candidates = [entry[2] for entry in self.below[bisect_left(self.below, (span.low, -1)):]]
+        candidates += [entry[2] for entry in self.above[:bisect_left(self.above, (span.high, len(self.spans)))]]
+        for size, entries in self.buckets.items():
+            start = bisect_left(entries, (span.low - (1 << size), -1))
+            candidates += [entry[2] for entry in entries[start:bisect_left(entries, (span.high, len(self.spans)))]]
+        return (self.spans[other] for other in candidates if other.intersects(span))
+
+
+@dataclass(slots=True)
+class _Group:
+    """The claims that agree with some qualifiers: all of them, those without `as_of`, those with one."""
+
+    every: _Class = field(default_factory=_Class)
+    undated: _Class = field(default_factory=_Class)
+    dated: _Periods = field(default_factory=_Periods)
+
+
+class _ScopeIndex:
+    """For each claim, the claims in scope of it (see in_scope) as a few disjoint sorted groups, without
+    comparing scopes each with each. By qualifiers: the claims whose qualifiers have keys K′ agree with a claim
+    whose keys are K when their values on K∩K′ are its own — one group per K′ (there are few sets of keys), made
+    by bucketing each K′'s claims on the keys they share with each K. By `as_of`: within a group, a claim without
+    one meets every claim; a claim with one meets those without and those whose spans overlap its own (_Periods).
+    Only `as_of` spans that all overlap one another and all differ (n claims, n periods) still cost n² here."""
+
+    def __init__(self, ordered: list[Claim]) -> None:
+        self.ordered = ordered
+        self.qualifiers = [dict(_qualifier_key(claim)) for claim in ordered]
+        keys_of = [frozenset(found) for found in self.qualifiers]
+        members: dict[frozenset[str], list[int]] = {}
+        for p, keys in enumerate(keys_of):
+            members.setdefault(keys, []).append(p)
+        self.keysets = list(members)
+        self.keys_of = keys_of
+        self.groups: dict[tuple[frozenset[str], tuple[str, ...], tuple[str, ...]], _Group] = {}
+        ends = [self._ends(p) for p in range(len(ordered))]
+        for theirs, positions in members.items():
+            for shared in {tuple(sorted(mine & theirs)) for mine in self.keysets}:
+                for p in positions:
+                    key = (theirs, shared, tuple(self.qualifiers[p][name] for name in shared))
+                    group = self.groups.get(key)
+                    if group is None:
+                        group = self.groups[key] = _Group()
+                    claim = ordered[p]
+                    group.every.add(claim.source, *ends[p])
+                    span = claim.as_of_interval
+                    if span is None:
+                        group.undated.add(claim.source, *ends[p])
+                    else:
+                        found = group.dated.spans.get(span)
+                        if found is None:
+                            found = group.dated.spans[span] = _Class()
+                        found.add(claim.source, *ends[p])
+        for group in self.groups.values():
+            group.every.finish()
+            group.undated.finish()
+            group.dated.finish()
+        self._asked: dict[tuple[object, ...], list[_Class]] = {}
+
+    def _ends(self, p: int) -> tuple[tuple[float, int, int], tuple[float, int, int]]:
+        span = self.ordered[p].interval
+        assert span is not None
+        return (span.high, 0 if span.high_open else 1, p), (span.low, 1 if span.low_open else 0, p)
+
+    def in_scope_of(self, p: int) -> list[_Class]:
+        """The claims in scope of the p-th (itself included), as disjoint groups; alike claims share the list."""
+        claim = self.ordered[p]
+        mine = self.keys_of[p]
+        key = (claim.as_of_interval, tuple(sorted(self.qualifiers[p].items())))
+        found = self._asked.get(key)
+        if found is not None:
+            return found
+        found = []
+        span = claim.as_of_interval
+        for theirs in self.keysets:
+            shared = tuple(sorted(mine & theirs))
+            group = self.groups.get((theirs, shared, tuple(self.qualifiers[p][name] for name in shared)))
+            if group is None:
+                continue
+            if span is None:
+                found.append(group.every)
+                continue
+            if group.undated.highs:
+                found.append(group.undated)
+            found.extend(group.dated.meeting(span))
+        self._asked[key] = found
+        return found
+
+
 class _IntervalComparison(_Comparison):
     """Quantities, dates and booleans: claims whose intervals do not meet."""
 
@@ -361,21 +491,7 @@ class _IntervalComparison(_Comparison):
         if not ordered:
             self.claims, self.internal, self.severity, self.pair_count, self.count = (), (), 0.0, 0, []
             return
-        self.of_claim, self.compatible = _scope_classes(ordered)
-        self.classes = [_Class() for _ in self.compatible]
-        self.by_source: dict[tuple[int, str], _Class] = {}
-        for p, claim in enumerate(ordered):
-            span = claim.interval
-            assert span is not None
-            high = (span.high, 0 if span.high_open else 1, p)
-            low = (span.low, 1 if span.low_open else 0, p)
-            for target in (self.classes[self.of_claim[p]],
-                           self.by_source.setdefault((self.of_claim[p], claim.source), _Class())):
-                target.highs.append(high)
-                target.lows.append(low)
-        for target in (*self.classes, *self.by_source.values()):
-            target.highs.sort()
-            target.lows.sort()
+        self.scopes = _ScopeIndex(ordered)
         self.count = [0] * len(ordered)
         self.worst = [0.0] * len(ordered)
         in_conflict: list[Claim] = []
@@ -384,11 +500,9 @@ class _IntervalComparison(_Comparison):
         for p, claim in enumerate(ordered):
             span = claim.interval
             assert span is not None
-            k = self.of_claim[p]
             count = own = 0
             worst = -math.inf
-            for other in self.compatible[k]:
-                group = self.classes[other]
+            for group in self.scopes.in_scope_of(p):
                 before = group.before(span.low, span.low_open)
                 after = len(group.lows) - group.after_from(span.high, span.high_open)
                 if before:  # the most severe pair has the lowest end (severity falls as that end rises)
@@ -397,7 +511,7 @@ class _IntervalComparison(_Comparison):
                 if after:  # and the highest start
                     worst = max(worst, self.severity_of(span.high, group.lows[-1][0]))
                 count += before + after
-                mine = self.by_source.get((other, claim.source))
+                mine = group.sources.get(claim.source)
                 if mine is not None and not own:
                     own = mine.before(span.low, span.low_open) + len(mine.lows) - mine.after_from(
                         span.high, span.high_open)
@@ -425,7 +539,7 @@ class _IntervalComparison(_Comparison):
         want = total if limit is None else min(limit, total)
         span = claim.interval
         assert span is not None
-        groups = [self.classes[other] for other in self.compatible[self.of_claim[p]]]
+        groups = self.scopes.in_scope_of(p)
         prefixes = [group.highs[:min(want, group.before(span.low, span.low_open))] for group in groups]
         earlier = [entry[2] for entry in merge(*prefixes)][:want]
         later: list[int] = []
