@@ -181,8 +181,8 @@ def test_a_topic_is_compared_only_when_asked_about(make_claims: ClaimsFactory,
         "b.yaml": source("b", _claim("border-length", "1,374 km"), _claim("tajik-share", "46%")),
     })
     compared: list[str] = []
-    real = conflicts_module._interval_pairs
-    monkeypatch.setattr(conflicts_module, "_interval_pairs",
+    real = conflicts_module._IntervalComparison
+    monkeypatch.setattr(conflicts_module, "_IntervalComparison",
                         lambda topic, claims: compared.append(topic.key) or real(topic, claims))
     conflicts = find_conflicts(load_folder(folder))
     assert conflicts["tajik-share"].status == "unresolved" and compared == ["tajik-share"]

@@ -399,5 +399,5 @@ def test_a_large_even_split_and_many_text_answers_stay_quick(make_claims: Claims
         (f"s{n}", _claim("border-length", f"{1001 + 10 * n} km")) for n in range(3000))), folder="many")).claims
     start = time.perf_counter()
     scope = split_scopes(topic["border-length"], claims)[0]
-    verdict = engine._prepare(scope, {}, {}).verdict({c.source: 0.8 for c in claims})
+    verdict = engine._prepare(scope, engine._Ancestry({}, [], {}), {}).verdict({c.source: 0.8 for c in claims})
     assert len(verdict.tied) == 3000 and time.perf_counter() - start < 20  # was minutes: O(ties x claims)

@@ -6,11 +6,13 @@ Every check has one signature and lives in the CHECKS tuple; docs/checks.md docu
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import combinations
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from claimtrack.conflicts import Conflict
 from claimtrack.dataset import Claim, Dataset, Topic
@@ -18,6 +20,9 @@ from claimtrack.errors import Problem
 from claimtrack.loader import display_path, real_location
 from claimtrack.models import did_you_mean
 from claimtrack.values import Interval
+
+if TYPE_CHECKING:
+    from claimtrack.extract import Lines
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,7 @@ class CheckInput:
 Check = Callable[[CheckInput], Iterable[Problem]]
 NEAR_DUPLICATE_KEY = 90  # 'border-length' vs 'border-lenght' is 92
 NEAR_DUPLICATE_TITLE = 95  # titles differing in one country name score ~94: distinct facts
+OPPONENTS_NAMED = 10  # claims named in one unresolved-conflict message; the rest are counted
 NEAR_DUPLICATE_WINDOW = 20  # neighbours compared in each of two orders: tests/test_checks.py measures the misses
 
 
@@ -54,6 +60,7 @@ def unknown_covers(given: CheckInput) -> Iterable[Problem]:
 def unknown_based_on(given: CheckInput) -> Iterable[Problem]:
     """A source's `based_on` names a source id that does not exist (or the source itself)."""
     sources = given.dataset.sources
+    names = list(sources)  # once: a list per unknown id made 30,000 of them for 3,000 sources
     for source in sources.values():
         for index, other in enumerate(source.based_on):
             where = source.positions.location(("source", "based_on", index))  # (or the key, for one id)
@@ -61,7 +68,16 @@ def unknown_based_on(given: CheckInput) -> Iterable[Problem]:
                 yield Problem(where, "unknown-source", f"source {source.id!r} is based_on itself")
             elif other not in sources:
                 yield Problem(where, "unknown-source", f"source {source.id!r} is based_on {other!r}, which is no "
-                              f"source{did_you_mean(other, [s for s in sources if s != source.id])}")
+                              f"source{_suggest_other(other, names, source.id)}")
+
+
+def _suggest_other(word: str, names: list[str], own: str) -> str:
+    """did_you_mean(word, names without `own`), without making that list."""
+    from rapidfuzz import fuzz, process
+
+    found = process.extract(word, names, scorer=fuzz.ratio, score_cutoff=60, limit=2) if word and names else []
+    best = next((name for name, _, _ in found if name != own), None)
+    return f" (did you mean {best!r}?)" if best else ""
 
 
 def stale_resolutions(given: CheckInput) -> Iterable[Problem]:
@@ -131,46 +147,129 @@ def near_duplicate_topics(given: CheckInput) -> Iterable[Problem]:
     if cache is None:
         return _near_duplicates(topics)
     # the name changes with the rule, so that a cache written under the old rule is not served
-    return cache.for_registry("near-duplicate-topics/typos", lambda: list(_near_duplicates(topics)))
+    return cache.for_registry("near-duplicate-topics/grouped", lambda: list(_near_duplicates(topics)))
+
+
+NEAR_DUPLICATES_NAMED = 3  # topics named in one warning besides the closest; the rest are counted
 
 
 def _near_duplicates(registry: dict[str, Topic]) -> Iterator[Problem]:
+    """One warning per topic that looks like earlier ones: the closest named with its likeness, then up to
+    NEAR_DUPLICATES_NAMED more and a count. 3,000 topics under one title are 3,000 warnings, not 4.5 million."""
     groups: dict[tuple[str, str | None], list[Topic]] = {}
     for topic in registry.values():
         groups.setdefault((topic.kind, topic.unit), []).append(topic)
     for topics in groups.values():
-        reported: set[tuple[int, int]] = set()
-        for attribute, cutoff in (("key", NEAR_DUPLICATE_KEY), ("title", NEAR_DUPLICATE_TITLE)):
-            for i, j, score in _alike_pairs([getattr(topic, attribute) for topic in topics], cutoff):
-                if (i, j) in reported:
-                    continue
-                reported.add((i, j))
-                topic, other = topics[i], topics[j]
-                yield Problem(other.location, "near-duplicate-topic",
-                              f"topic {other.key!r} looks like topic {topic.key!r} "
-                              f"(line {topic.location.line}): their {attribute}s are {score:.0f}% alike; "
-                              "merge them or make them distinct", "warning")
+        likeness = (_Likeness([topic.key for topic in topics], NEAR_DUPLICATE_KEY),
+                    _Likeness([topic.title for topic in topics], NEAR_DUPLICATE_TITLE))
+        both: dict[tuple[int, int], list[int]] = {}  # (key text, title text) -> the topics with both
+        for i, pair in enumerate(zip(likeness[0].text_of, likeness[1].text_of, strict=True)):
+            both.setdefault(pair, []).append(i)
+        for j, other in enumerate(topics):
+            found, total = _earlier_alike(likeness, both, j)
+            if not found:
+                continue
+            score, i, attribute = found[0]
+            topic = topics[i]
+            message = (f"topic {other.key!r} looks like topic {topic.key!r} (line {topic.location.line}): their "
+                       f"{('key', 'title')[attribute]}s are {score:.0f}% alike")
+            if total > 1:
+                named = ", ".join(f"{topics[k].key!r} (line {topics[k].location.line})"
+                                  for _, k, _ in found[1:1 + NEAR_DUPLICATES_NAMED])
+                more = ", …" if total > 1 + NEAR_DUPLICATES_NAMED else ""
+                message += f", and like {total - 1:,} more topic{'s' if total > 2 else ''} ({named}{more})"
+            yield Problem(other.location, "near-duplicate-topic", f"{message}; merge them or make them distinct",
+                          "warning")
+
+
+_FEW = 200  # the earlier topics of one text listed one by one; beyond, the first few are, the rest counted
+
+
+def _earlier_alike(likeness: tuple[_Likeness, _Likeness], both: dict[tuple[int, int], list[int]],
+                   j: int) -> tuple[list[tuple[float, int, int]], int]:
+    """The topics before the j-th that it looks like, by key (0) or title (1): at least the closest few as
+    (score, index, attribute), closest first (a topic alike by both keeps its key), and how many there are.
+    A text shared by thousands of topics is counted by bisection, not listed: a topic's warning costs what it
+    names."""
+    named: dict[int, tuple[float, int]] = {}
+    crowded: list[tuple[int, int, int]] = []  # (attribute, text, topics of it before j) too many to list
+    for attribute, alike in enumerate(likeness):
+        for score, text in alike.partners(j):
+            members = alike.members[text]
+            before = bisect_left(members, j)
+            if before > _FEW:
+                crowded.append((attribute, text, before))
+            for i in members[:before] if before <= _FEW else members[:1 + NEAR_DUPLICATES_NAMED]:
+                named.setdefault(i, (score, attribute))
+    total = len(named)
+    if crowded:  # |named ∪ crowded|: the crowded texts of one attribute are disjoint; of two, they share `both`
+        total += sum(before for _, _, before in crowded)
+        total -= sum(bisect_left(both.get((key, title), []), j)
+                     for a, key, _ in crowded if a == 0 for b, title, _ in crowded if b == 1)
+        total -= sum(1 for i in named if any(likeness[a].text_of[i] == text for a, text, _ in crowded))
+    listed = sorted((-score, attribute, i) for i, (score, attribute) in named.items())
+    return [(-negative, i, attribute) for negative, attribute, i in listed], total
+
+
+class _Likeness:
+    """One attribute (keys or titles) of a group of topics: the topics of each comparable text, and which texts
+    are alike (_alike_texts). Topics of one text are alike without being compared pair by pair."""
+
+    def __init__(self, names: list[str], cutoff: int) -> None:
+        numbers: dict[str, int] = {}
+        self.text_of = [numbers.setdefault(_comparable(name), len(numbers)) for name in names]
+        self.members: list[list[int]] = [[] for _ in numbers]
+        for i, number in enumerate(self.text_of):
+            self.members[number].append(i)
+        self.alike: dict[int, list[tuple[float, int]]] = {}
+        for a, b, score in _alike_texts(list(numbers), cutoff):
+            self.alike.setdefault(a, []).append((score, b))
+            self.alike.setdefault(b, []).append((score, a))
+
+    def partners(self, j: int) -> Iterator[tuple[float, int]]:
+        """(score, text) for the j-th topic's own text (100) and each text alike to it."""
+        number = self.text_of[j]
+        yield 100.0, number
+        yield from self.alike.get(number, ())
 
 
 _SEPARATORS = re.compile(r"[\W_]+")
 _NUMBER = re.compile(r"\d+")
 _MAX_TYPOS = 2  # in different words: two in one word make another word ('turku', 'turin')
+_SERIES_PRODUCT = 400  # two series of forms alike: every pair compared up to this many pairs; beyond, same numbers
 
 
 def _alike_pairs(names: list[str], cutoff: int) -> list[tuple[int, int, float]]:
     """The pairs (i, j, score), i < j, of names at least `cutoff` % alike (rapidfuzz's ratio) that differ by
-    typos only (_mistyped).
+    typos only (_mistyped) — every pair, which for n names written alike is n²/2: the check itself works on
+    the distinct texts (_Likeness); this is the rule as one list, for tests and small registries."""
+    texts = [_comparable(name) for name in names]
+    numbers: dict[str, int] = {}
+    of = [numbers.setdefault(text, len(numbers)) for text in texts]
+    members: list[list[int]] = [[] for _ in numbers]
+    for i, number in enumerate(of):
+        members[number].append(i)
+    found = [(i, j, 100.0) for group in members for i, j in combinations(group, 2)]
+    for a, b, score in _alike_texts(list(numbers), cutoff):
+        found.extend((min(i, j), max(i, j), score) for i in members[a] for j in members[b])
+    return sorted(found)
 
-    Not every pair is compared. Each name is reduced to a form — no case, no separators, each number one `#` —
-    so that a series is one form; the forms are sorted as written and as read backwards, and each is compared
-    with the NEAR_DUPLICATE_WINDOW forms after it in both orders: a typo keeps the start or the end of a name,
-    so its twin sorts close by in one of them. Only forms two typos apart or less go on to the full test."""
+
+def _alike_texts(texts: list[str], cutoff: int) -> list[tuple[int, int, float]]:
+    """The pairs (a, b, score), a < b, of distinct comparable texts at least `cutoff` % alike (rapidfuzz's
+    ratio) that differ by typos only (_mistyped).
+
+    Not every pair is compared. Each text is reduced to a form — no separators, each number one `#` — so that a
+    series is one form; the forms are sorted as written and as read backwards, and each is compared with the
+    NEAR_DUPLICATE_WINDOW forms after it in both orders: a typo keeps the start or the end of a name, so its
+    twin sorts close by in one of them. Only forms two typos apart or less go on to the full test. Texts of one
+    form that differ only in their spaces are compared with their NEAR_DUPLICATE_WINDOW neighbours; two forms'
+    texts pairwise, or, past _SERIES_PRODUCT pairs (two long series), those with the same numbers."""
     from rapidfuzz import fuzz, process
     from rapidfuzz.distance import Indel
 
-    if len(names) < 2:
+    if len(texts) < 2:
         return []
-    texts = [_comparable(name) for name in names]
     forms: dict[str, list[int]] = {}
     for i, text in enumerate(texts):
         forms.setdefault(_NUMBER.sub("#", text).replace(" ", ""), []).append(i)
@@ -180,7 +279,10 @@ def _alike_pairs(names: list[str], cutoff: int) -> list[tuple[int, int, float]]:
             spellings: dict[str, list[int]] = {}
             for i in members:
                 spellings.setdefault(texts[i].replace(" ", ""), []).append(i)
-            candidates.update(pair for twins in spellings.values() for pair in combinations(twins, 2))
+            for twins in spellings.values():
+                twins.sort(key=lambda i: texts[i])
+                candidates.update((min(a, b), max(a, b)) for n, a in enumerate(twins)
+                                  for b in twins[n + 1:n + 1 + NEAR_DUPLICATE_WINDOW])
     distinct = list(forms)
     for order in (sorted(distinct), sorted(distinct, key=lambda form: form[::-1])):
         for position, form in enumerate(order):
@@ -188,10 +290,23 @@ def _alike_pairs(names: list[str], cutoff: int) -> list[tuple[int, int, float]]:
             # a typo is at most two insertions or deletions (a letter changed, two letters swapped)
             for other, _, _ in process.extract(form, window, scorer=Indel.distance, score_cutoff=2 * _MAX_TYPOS,
                                                limit=None):
-                candidates.update((min(i, j), max(i, j)) for i in forms[form] for j in forms[other])
+                candidates.update(_series_pairs(forms[form], forms[other], texts))
     scores = {(i, j): fuzz.ratio(texts[i], texts[j]) for i, j in candidates}
     return sorted((i, j, score) for (i, j), score in scores.items()
                   if score >= cutoff and _mistyped(texts[i].split(), texts[j].split()))
+
+
+def _series_pairs(first: list[int], second: list[int], texts: list[str]) -> Iterator[tuple[int, int]]:
+    """The pairs to compare between two forms' texts: all of them, or for two long series those whose numbers
+    are the same (a number is never a typo: 'lenght 2020' is 'length 2020' misspelt, not 'length 2021')."""
+    if len(first) * len(second) <= _SERIES_PRODUCT:
+        yield from ((min(i, j), max(i, j)) for i in first for j in second)
+        return
+    by_numbers: dict[tuple[str, ...], list[int]] = {}
+    for j in second:
+        by_numbers.setdefault(tuple(_NUMBER.findall(texts[j])), []).append(j)
+    for i in first:
+        yield from ((min(i, j), max(i, j)) for j in by_numbers.get(tuple(_NUMBER.findall(texts[i])), ()))
 
 
 def _mistyped(first: list[str], second: list[str]) -> bool:
@@ -249,10 +364,13 @@ def unverified_quotes(given: CheckInput) -> Iterable[Problem]:
 
         readable, line_of = document_text(source.text, document)
         flat, starts = _flatten(readable, line_of)
+        folded = flat.casefold()  # once per document, not once per quote (50 MB each time)
+        searched = 0
         for claim in by_source.get(source.id, ()):
             quote = " ".join(_normal_quotes(claim.quote).split())
-            if quote and quote.casefold() not in flat.casefold():
-                yield _quote_problem(claim, quote, flat, starts, source.text)
+            if quote and quote.casefold() not in folded:
+                searched += 1
+                yield _quote_problem(claim, quote, flat, folded, starts, source.text, searched <= CLOSEST_SEARCHED)
 
 
 MAX_TEXT_BYTES = 50 * 1024 * 1024  # a document's text copy; larger is not a document but an accident
@@ -283,7 +401,7 @@ def _normal_quotes(text: str) -> str:
     return text.translate(_QUOTE_MARKS)
 
 
-def _flatten(document: str, line_of: list[int] | None = None) -> tuple[str, list[int]]:
+def _flatten(document: str, line_of: Lines | None = None) -> tuple[str, list[int]]:
     """The document with whitespace collapsed, and for each of its characters the line it came from (its
     line in the file `line_of` maps the document's characters to, when the document was read out of HTML)."""
     chars: list[str] = []
@@ -295,7 +413,7 @@ def _flatten(document: str, line_of: list[int] | None = None) -> tuple[str, list
             if char == "\n":
                 line += 1
             continue
-        here = line_of[index] if line_of is not None and index < len(line_of) else line
+        here = line_of.line(index) if line_of is not None else line
         if pending_space:
             chars.append(" ")
             lines.append(here)
@@ -305,11 +423,23 @@ def _flatten(document: str, line_of: list[int] | None = None) -> tuple[str, list
     return "".join(chars), lines
 
 
-def _quote_problem(claim: Claim, quote: str, flat: str, lines: list[int], text: Path) -> Problem:
+CLOSEST_SEARCHED = 20  # missing quotes of one source whose closest passage is looked for; the rest are only named
+CLOSEST_QUOTE = 256  # characters of a quote aligned with the document: a longer quote by its start
+
+
+def _quote_problem(claim: Claim, quote: str, flat: str, folded: str, lines: list[int], text: Path,
+                   search: bool) -> Problem:
+    """The closest passage costs one alignment over the whole document, whose cost grows with the square of
+    the quote's length (a 13,000-character quote took 5 s against 6 kB): a quote is aligned by its first
+    CLOSEST_QUOTE characters, and only the first CLOSEST_SEARCHED missing quotes of a source are aligned."""
     from rapidfuzz import fuzz
 
-    alignment = fuzz.partial_ratio_alignment(quote, flat, processor=str.casefold)
     where = display_path(text)
+    if not search:
+        return Problem(claim.quote_location, "quote-not-found",
+                       f"quote of {claim.id} is not in {where} (more than {CLOSEST_SEARCHED} quotes of this source "
+                       "are not: the closest passage is shown for the first ones)")
+    alignment = fuzz.partial_ratio_alignment(quote[:CLOSEST_QUOTE].casefold(), folded)
     if alignment is None or alignment.score < 50:
         return Problem(claim.quote_location, "quote-not-found",
                        f"quote of {claim.id} is not in {where}")
@@ -361,13 +491,15 @@ def unresolved_conflicts(given: CheckInput) -> Iterable[Problem]:
         uncovered = set(conflict.uncovered)
         named = {claim.id: f"{claim.id} ({claim.value!r})" for claim in conflict.claims}  # each is named often
         reopened = " (the topic's resolution does not cover this claim)" if conflict.topic.resolution else ""
+        internal_ids = conflict.internal_ids
         for claim in conflict.claims:
             if claim.id not in uncovered:
                 continue
-            others = conflict.opponents[claim.id]
+            others, total = conflict.opponents(claim, OPPONENTS_NAMED)
             against = ", ".join([named[other.id] for other in others])
-            internal = (" — an internal inconsistency of one source"
-                        if claim.source in [other.source for other in others] else "")
+            if total > len(others):
+                against += f" and {total - len(others):,} more"
+            internal = " — an internal inconsistency of one source" if claim.id in internal_ids else ""
             yield Problem(claim.location, "unresolved-conflict",
                           f"{conflict.topic.key}: {claim.id} says {claim.value!r}, which conflicts with {against}"
                           f"{internal}{reopened}; fix the value or record a resolution "

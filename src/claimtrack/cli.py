@@ -100,6 +100,24 @@ ClaimsDir = Annotated[
 ]
 
 
+MIN_WIDTH, MAX_WIDTH, DEFAULT_WIDTH = 40, 1000, 80
+SPILL_BYTES = 32 * 1024 * 1024  # standard output held for the output cache up to this; beyond, written through
+
+
+def _width() -> int | None:
+    """The width to lay output out in, from COLUMNS, kept between MIN_WIDTH and MAX_WIDTH: rich takes COLUMNS as
+    it is, and `COLUMNS=0` printed nothing while `COLUMNS=100000000` laid out tables that wide (memory and time
+    without end). None (COLUMNS unset or not a number) leaves it to rich: the terminal's width, else 80."""
+    columns = os.environ.get("COLUMNS")
+    if columns is None:
+        return None
+    try:
+        width = int(columns.strip())
+    except ValueError:
+        return None
+    return DEFAULT_WIDTH if width <= 0 else max(MIN_WIDTH, min(MAX_WIDTH, width))
+
+
 def _stdout(guard: Guard = "text") -> Console:
     """Standard output for people (or JSON, with guard="json"): no rich markup, emoji codes or highlighting
     is read from what is printed, and no line of it is a CI workflow command (render/safe.py)."""
@@ -107,7 +125,8 @@ def _stdout(guard: Guard = "text") -> Console:
 
     from claimtrack.render.safe import GuardedFile
 
-    return Console(file=GuardedFile(sys.stdout, guard), markup=False, emoji=False, highlight=False)  # type: ignore[arg-type]
+    return Console(file=GuardedFile(sys.stdout, guard), markup=False, emoji=False, highlight=False,  # type: ignore[arg-type]
+                   width=_width())
 
 
 def _stderr() -> Console:
@@ -115,7 +134,8 @@ def _stderr() -> Console:
 
     from claimtrack.render.safe import GuardedFile
 
-    return Console(file=GuardedFile(sys.stderr), markup=False, emoji=False, highlight=False)  # type: ignore[arg-type]
+    return Console(file=GuardedFile(sys.stderr), markup=False, emoji=False, highlight=False,  # type: ignore[arg-type]
+                   width=_width())
 
 
 def _say(console: Console, *parts: str | tuple[str, str], soft_wrap: bool = False) -> None:
@@ -177,7 +197,9 @@ def _serve(claims_dir: Path | None, key: str, body: Callable[[Report, Console, C
     report = analyze(folder, check=check, only=only, only_topics=only_topics, save_in_background=True,
                      progress=_progress())
     try:  # the file cache is being written meanwhile: done when this command is, however it ends
-        sinks = [ByteSink(), ByteSink()]
+        sys.stdout.flush()
+        # an output past SPILL_BYTES goes out as it is made and is not cached (it would be held twice over)
+        sinks = [ByteSink(sys.stdout.buffer, SPILL_BYTES), ByteSink()]
         files = [GuardedFile(sinks[0], guard) if guard else sinks[0], GuardedFile(sinks[1])]  # type: ignore[arg-type]
         captured = [Console(file=file, width=c.width, color_system=c.color_system,  # type: ignore[arg-type]
                             force_terminal=c.is_terminal, no_color=c.no_color, highlight=False, markup=False,
@@ -189,7 +211,7 @@ def _serve(claims_dir: Path | None, key: str, body: Callable[[Report, Console, C
             _fail(error)
         outputs = [sink.getvalue() for sink in sinks]
         _write_bytes(outputs[0], outputs[1])
-        if cache is not None:
+        if cache is not None and not sinks[0].spilled:
             file_cache = report.dataset.cache
             cache.put(report.files_read, outputs[0], outputs[1], code, file_cache.stamps() if file_cache else None)
     finally:

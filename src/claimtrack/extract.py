@@ -6,6 +6,8 @@ sentence as the quote, its line, and the registry topic that fits it best.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -74,8 +76,35 @@ class Candidate:
     score: float
 
 
+class Lines:
+    """The line of the document that each offset of its text came from, as breakpoints (offset, line) found by
+    bisection: one pair per line of the document, not one number per character."""
+
+    def __init__(self) -> None:
+        self.offsets: list[int] = []
+        self.lines: list[int] = []
+
+    @classmethod
+    def of_text(cls, text: str) -> Lines:
+        lines = cls()
+        lines.add(0, 1, text)
+        return lines
+
+    def add(self, offset: int, line: int, text: str) -> None:
+        """`text` starts at `offset` of the text, on `line` of the document; each newline in it starts the next."""
+        self.offsets.append(offset)
+        self.lines.append(line)
+        for number, found in enumerate(re.finditer("\n", text), start=1):
+            self.offsets.append(offset + found.end())
+            self.lines.append(line + number)
+
+    def line(self, offset: int) -> int:
+        index = bisect_right(self.offsets, offset) - 1
+        return self.lines[index] if index >= 0 else 1
+
+
 class _HtmlText(HTMLParser):
-    """Text of an HTML page with, for each character, the line of the page it came from."""
+    """Text of an HTML page with, for each run of it, the line of the page it came from."""
 
     _BLOCKS: ClassVar[frozenset[str]] = frozenset(
         {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "blockquote"})
@@ -84,7 +113,8 @@ class _HtmlText(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self.lines: list[int] = []
+        self.lines = Lines()
+        self.length = 0
         self.skipping = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -104,15 +134,13 @@ class _HtmlText(HTMLParser):
             self._add(data)
 
     def _add(self, text: str) -> None:
-        line = self.getpos()[0]
         self.parts.append(text)
-        for char in text:
-            self.lines.append(line)
-            line += char == "\n"
+        self.lines.add(self.length, self.getpos()[0], text)
+        self.length += len(text)
 
 
-def document_text(path: Path, raw: str) -> tuple[str, list[int] | None]:
-    """The readable text of a document and, for HTML, the original line of each character."""
+def document_text(path: Path, raw: str) -> tuple[str, Lines | None]:
+    """The readable text of a document and, for HTML, the original line of each part of it."""
     if path.suffix.lower() in (".html", ".htm") or re.match(r"\s*<(!doctype|html)", raw, re.IGNORECASE):
         parser = _HtmlText()
         parser.feed(raw)
@@ -121,47 +149,99 @@ def document_text(path: Path, raw: str) -> tuple[str, list[int] | None]:
     return raw, None
 
 
-def extract_candidates(text: str, topics: dict[str, Topic], line_map: list[int] | None = None) -> list[Candidate]:
-    """Every figure and date statement in `text`, in document order."""
+MAX_QUOTE = 1000  # a longer sentence is quoted by the words around the value, at most this many characters
+
+
+def extract_candidates(text: str, topics: dict[str, Topic], line_map: Lines | None = None) -> list[Candidate]:
+    """Every figure and date statement in `text`, in document order.
+
+    Linear in the text: lines are found by bisection, a match is tested against the spans already found by
+    bisection too, and a sentence longer than MAX_QUOTE (a document without full stops) is quoted around each
+    value, so that a candidate's quote does not repeat the whole document."""
+    lines = line_map or Lines.of_text(text)
+    suggest = _Suggester(topics)
     candidates: list[Candidate] = []
     for start, sentence in _sentences(text):
-        spans: list[tuple[int, int, str]] = []
+        dates: list[tuple[int, int]] = []
         for pattern in (_DATE, _RELATIVE, _MONTH_ALONE):
-            for match in pattern.finditer(sentence):
-                if not any(a <= match.start() < b for a, b, _ in spans):
-                    spans.append((match.start(), match.end(), "date"))
-        for match in _QUANTITY.finditer(sentence):
-            if not any(a <= match.start() < b or match.start() <= a < match.end() for a, b, _ in spans):
-                spans.append((match.start(), match.end(), "quantity"))
-        quote = " ".join(sentence.split())
+            found = _Spans(dates)  # a match that starts inside an earlier pattern's span is not a new one
+            dates.extend((match.start(), match.end()) for match in pattern.finditer(sentence)
+                         if not found.covers(match.start()))
+        found = _Spans(dates)
+        spans = [(a, b, "date") for a, b in dates]
+        spans.extend((match.start(), match.end(), "quantity") for match in _QUANTITY.finditer(sentence)
+                     if not found.meets(match.start(), match.end()))
+        whole = " ".join(sentence.split()) if len(sentence) <= MAX_QUOTE else None
         for span_begin, end, kind in sorted(spans):
             begin = span_begin
-            if kind == "quantity" and _PHRASAL_OVER.search(sentence[:begin] + sentence[begin:end][:5]):
-                begin += len("over ")  # "handed over 18 jeeps": a verb, not "more than"
+            # "handed over 18 jeeps": a verb, not "more than" (the verb and its spaces just before the match)
+            if kind == "quantity" and _PHRASAL_OVER.search(sentence, max(0, begin - 64), min(end, begin + 5)):
+                begin += len("over ")
             value = _tidy(sentence[begin:end], kind)
             if value is None:
                 continue
-            offset = start + begin
-            line = line_map[offset] if line_map and offset < len(line_map) else text.count("\n", 0, offset) + 1
-            topic, score = _suggest(value, kind, quote, topics)
-            candidates.append(Candidate(value, quote, line, kind, topic, score))
+            quote = whole if whole is not None else _around(sentence, begin, end)
+            topic, score = suggest(value, kind, quote)
+            candidates.append(Candidate(value, quote, lines.line(start + begin), kind, topic, score))
     return candidates
 
 
-def _sentences(text: str) -> list[tuple[int, str]]:
-    found, start = [], 0
+class _Spans:
+    """Spans (start, end) of a sentence, sorted by start: does one hold a position, or meet a range?"""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [a for a, _ in ordered]
+        self.reach: list[int] = []  # the furthest end of the spans up to each
+        furthest = -1
+        for _, b in ordered:
+            furthest = max(furthest, b)
+            self.reach.append(furthest)
+
+    def covers(self, position: int) -> bool:
+        """Some span has start <= position < end."""
+        index = bisect_right(self.starts, position) - 1
+        return index >= 0 and self.reach[index] > position
+
+    def meets(self, begin: int, end: int) -> bool:
+        """Some span holds `begin`, or starts in [begin, end)."""
+        index = bisect_left(self.starts, begin)
+        return self.covers(begin) or (index < len(self.starts) and self.starts[index] < end)
+
+
+def _around(sentence: str, begin: int, end: int) -> str:
+    """The whole words of `sentence` around [begin, end), at most about MAX_QUOTE characters, spaces collapsed:
+    a passage of the document as written, so that `check` finds it."""
+    reach = max(0, (MAX_QUOTE - (end - begin)) // 2)
+    left, right = max(0, begin - reach), min(len(sentence), end + reach)
+    if left > 0:
+        space = re.search(r"\s", sentence[left:begin])
+        left = left + space.end() if space else begin
+    if right < len(sentence):
+        spaces = [m.start() for m in re.finditer(r"\s", sentence[end:right])]
+        right = end + spaces[-1] if spaces else end
+    return " ".join(sentence[left:right].split())
+
+
+def _sentences(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, sentence) in document order, one at a time (a 50 MB document is not copied into a list)."""
+    start = 0
     for match in _SENTENCE_END.finditer(text):
         if match.group().startswith("."):
-            word = re.search(r"([\w.]+)$", text[start:match.start()])
+            # the word before the full stop: only a short one can be an abbreviation or an initial, so a few
+            # characters are searched, not the sentence so far ("A. B. C. …" made that quadratic)
+            word = _LAST_WORD.search(text, max(start, match.start() - 16), match.start())
             if word and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1):
                 continue  # "Nov. 19", "U.S.", "J. Smith": not the end of a sentence
         end = match.end() if match.group().strip() else match.start()
         if text[start:end].strip():
-            found.append((start, text[start:end]))
+            yield start, text[start:end]
         start = match.end()
     if text[start:].strip():
-        found.append((start, text[start:]))
-    return found
+        yield start, text[start:]
+
+
+_LAST_WORD = re.compile(r"([\w.]+)$")
 
 
 def _tidy(value: str, kind: str) -> str | None:
@@ -177,31 +257,45 @@ def _tidy(value: str, kind: str) -> str | None:
     return value or None
 
 
-def _suggest(value: str, kind: str, sentence: str, topics: dict[str, Topic]) -> tuple[str | None, float]:
-    """The registry topic whose title or aliases best match the sentence, among topics of a fitting kind."""
-    from rapidfuzz import fuzz, process
+class _Suggester:
+    """The registry topic whose title or aliases best match a sentence, among topics of a fitting kind; the
+    topics that fit each kind of value are worked out once, not once per candidate."""
 
-    fitting = [t for t in topics.values() if _fits(t, value, kind)]
-    if not fitting:
-        return None, 0.0
-    choices = {f"{t.title} {' '.join(t.aliases)}": t.key for t in fitting}
-    best = process.extractOne(sentence, list(choices), scorer=fuzz.token_set_ratio)
-    if best is None:
-        return None, 0.0
-    return choices[best[0]], round(float(best[1]), 1)
+    def __init__(self, topics: dict[str, Topic]) -> None:
+        self.topics = topics
+        self.choices: dict[tuple[str, str | None], dict[str, str]] = {}
+
+    def __call__(self, value: str, kind: str, sentence: str) -> tuple[str | None, float]:
+        from rapidfuzz import fuzz, process
+
+        wanted = _wanted(value, kind)
+        choices = self.choices.get(wanted)
+        if choices is None:
+            fitting = [t for t in self.topics.values() if _fits(t, value, kind)]
+            choices = self.choices[wanted] = {f"{t.title} {' '.join(t.aliases)}": t.key for t in fitting}
+        if not choices:
+            return None, 0.0
+        best = process.extractOne(sentence, list(choices), scorer=fuzz.token_set_ratio)
+        if best is None:
+            return None, 0.0
+        return choices[best[0]], round(float(best[1]), 1)
+
+
+def _wanted(value: str, kind: str) -> tuple[str, str | None]:
+    """What _fits asks of a topic for this value: (kind, unit required, or None for any)."""
+    if kind == "date":
+        return "date", None
+    lowered = value.lower()
+    if "%" in lowered or "per cent" in lowered or "percent" in lowered or re.search(r"\b(half|third|quarter)", lowered):
+        return "quantity", "%"
+    if "$" in value or "dollar" in lowered:
+        return "quantity", "USD"
+    return "quantity", None
 
 
 def _fits(topic: Topic, value: str, kind: str) -> bool:
-    if kind == "date":
-        return topic.kind == "date"
-    if topic.kind != "quantity":
-        return False
-    lowered = value.lower()
-    if "%" in lowered or "per cent" in lowered or "percent" in lowered or re.search(r"\b(half|third|quarter)", lowered):
-        return topic.unit == "%"
-    if "$" in value or "dollar" in lowered:
-        return topic.unit == "USD"
-    return True
+    wanted_kind, unit = _wanted(value, kind)
+    return topic.kind == wanted_kind and (unit is None or topic.unit == unit)
 
 
 def text_reference(document: Path, claims_folder: Path | None) -> str | None:

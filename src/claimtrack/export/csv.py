@@ -33,7 +33,7 @@ def write(report: Report, target: Target, options: ExportOptions) -> Exported:
         for table in TABLES:
             _write_table(folder / f"{table.name}.csv", table, rows[table.name])
         (folder / PACKAGE).write_bytes(orjson.dumps(datapackage(), option=orjson.OPT_INDENT_2) + b"\n")
-    return Exported((target.path,), len(rows["claims"]), "claim")
+    return Exported((target.path,), len({claim.id for claim in report.dataset.claims}), "claim")
 
 
 def looks_exported(folder: Path) -> bool:
@@ -53,7 +53,7 @@ def looks_exported(folder: Path) -> bool:
         return False
 
 
-def _write_table(path: Path, table: Table, rows: list[Row]) -> None:
+def _write_table(path: Path, table: Table, rows: Iterable[Row]) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         write_rows(handle, table, rows)
 

@@ -8,6 +8,7 @@ go in with executemany in one transaction: three times faster than its insert_al
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,10 +42,10 @@ def write(report: Report, target: Target, options: ExportOptions) -> Exported:
             raise ClaimtrackError(f"cannot write {target.path}: {error}") from error
     metadata = metadata_path(target.path)
     write_metadata(report, target.path, metadata)
-    return Exported((target.path, metadata), len(rows["claims"]), "claim")
+    return Exported((target.path, metadata), len({claim.id for claim in report.dataset.claims}), "claim")
 
 
-def fill_database(path: Path, rows: dict[str, list[Row]]) -> None:
+def fill_database(path: Path, rows: dict[str, Iterable[Row]]) -> None:
     """Create the tables in the (new, empty) database at `path` and fill them."""
     import sqlite_utils
 

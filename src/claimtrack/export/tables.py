@@ -7,7 +7,7 @@ mean in a table exactly what they mean in `conflicts --format json`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Literal
@@ -145,8 +145,9 @@ _TYPED_ENDS = ("low_number", "high_number", "low_date", "high_date")
 _FROM_JSON = itemgetter(*(name for name in CLAIMS.names if name not in _TYPED_ENDS))
 
 
-def build_rows(report: Report) -> dict[str, list[Row]]:
-    """Every table's rows, by table name, each row in the order of the table's columns."""
+def build_rows(report: Report) -> dict[str, Iterable[Row]]:
+    """Every table's rows, by table name, each row in the order of the table's columns. The conflict pairs are
+    made as they are written: n claims that all disagree make n²/2 of them, the table's size but not in memory."""
     dataset = report.dataset
     pairs, internal = _pairs(report), internal_claims(report)
     claims: list[Row] = []
@@ -183,15 +184,13 @@ def internal_claims(report: Report) -> set[str]:
     return {claim_id for conflict in report.conflicts.values() for claim_id in conflict.internal_ids}
 
 
-def _pairs(report: Report) -> list[Row]:
-    rows: list[Row] = []
+def _pairs(report: Report) -> Iterator[Row]:
     for conflict in report.conflicts.values():
         key = conflict.topic.key
         for pair in conflict.pairs:
             if pair.first.id == pair.second.id:
                 continue  # one id for two claims (see build_rows): not a pair of claims the table can name
-            rows.append((key, pair.first.id, pair.second.id, round(pair.severity, 4), pair.internal))
-    return rows
+            yield (key, pair.first.id, pair.second.id, round(pair.severity, 4), pair.internal)
 
 
 def _sources(report: Report) -> list[Row]:

@@ -9,6 +9,7 @@ from claimtrack.errors import Location, printable, shown_path
 from claimtrack.render.text import write_text
 from claimtrack.report import Report
 
+NAMED = 10  # opponents named in one annotation; the rest are counted (3,000 claims would make 9 million names)
 LEVEL = {"error": "error", "warning": "warning", "disputed": "warning", "resolved": "notice", "unresolved": "error"}
 
 
@@ -33,8 +34,10 @@ def conflicts(report: Report, chosen: list[Conflict], console: Console) -> None:
     lines = []
     for conflict in chosen:
         for claim in conflict.claims:
-            others = sorted({other.id for other in conflict.opponents[claim.id]})
-            message = (f"{claim.id} says {claim.value!r}; conflicts with {', '.join(others)} "
+            opponents, total = conflict.opponents(claim, NAMED)
+            others = sorted({other.id for other in opponents})
+            more = f" and {total - len(opponents):,} more" if total > len(opponents) else ""
+            message = (f"{claim.id} says {claim.value!r}; conflicts with {', '.join(others)}{more} "
                        f"(topic {conflict.topic.key}: {conflict.status})")
             lines.append(annotation(LEVEL[conflict.status], claim.location, f"{conflict.status} conflict", message))
     write_text(console, "\n".join(lines))

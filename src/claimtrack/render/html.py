@@ -197,11 +197,11 @@ def _claim(report: Report, claim: Claim, conflict: Conflict | None) -> str:
     if claim.attributed_to:
         facts.append(f"attributed to {escape(claim.attributed_to)}")
     facts.extend(f"{escape(key)}: {escape(value)}" for key, value in claim.qualifiers)
-    opponents = conflict.opponents.get(claim.id, ()) if conflict else ()
+    opponents, total = conflict.opponents(claim, 8) if conflict else ((), 0)
     flags = ""
     if opponents:
-        names = ", ".join(f"<a href=\"#claim-{escape(o.id)}\">{escape(o.id)}</a>" for o in opponents[:8])
-        more = f" and {len(opponents) - 8:,} more" if len(opponents) > 8 else ""
+        names = ", ".join(f"<a href=\"#claim-{escape(o.id)}\">{escape(o.id)}</a>" for o in opponents)
+        more = f" and {total - 8:,} more" if total > 8 else ""
         flags += f"<p class=\"against\">✗ conflicts with {names}{more}</p>"
     if conflict is not None and claim.id in conflict.internal_ids:
         flags += "<p class=\"internal\">⚠ internal inconsistency: the source contradicts itself</p>"

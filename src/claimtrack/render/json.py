@@ -11,7 +11,7 @@ from rich.console import Console
 from claimtrack.conflicts import Conflict, value_order
 from claimtrack.consensus import Candidate, Verdict
 from claimtrack.dataset import Claim, Source, Topic
-from claimtrack.render.text import STREAMED, json_text, shown_path, write_json, write_text
+from claimtrack.render.text import STREAMED, Streamed, json_text, shown_path, write_json, write_streamed, write_text
 from claimtrack.report import Report
 from claimtrack.values import format_day
 
@@ -66,8 +66,9 @@ def topic_object(report: Report, topic: Topic, claims: tuple[Claim, ...] | None 
         "status": report.status(topic.key),
         "severity": round(conflict.severity, 4) if conflict else 0.0,
         "claims": [claim_object(claim, topic, claim.id in internal_ids) for claim in shown],
-        "pairs": [list(pair.ids) for pair in conflict.pairs] if conflict else [],
-        "internal_pairs": [list(pair.ids) for pair in conflict.pairs if pair.internal] if conflict else [],
+        # every pair, as the contract asks: up to n²/2 of them, so written as they are found, never held
+        "pairs": Streamed(conflict.pair_ids()) if conflict else [],
+        "internal_pairs": Streamed(conflict.pair_ids(internal_only=True)) if conflict and conflict.internal_ids else [],
         "resolution": None if resolution is None else {
             "status": resolution.status, "preferred": resolution.preferred, "note": resolution.note,
             "covers": list(resolution.covers)},
@@ -119,7 +120,8 @@ def conflicts(report: Report, chosen: list[Conflict], console: Console) -> None:
 
 def show(report: Report, topic: Topic, console: Console) -> None:
     verdicts = report.consensus.by_topic.get(topic.key, ())
-    _emit({**topic_object(report, topic), "consensus": [verdict_object(v) for v in verdicts]}, console)
+    write_streamed(console, {**topic_object(report, topic), "consensus": [verdict_object(v) for v in verdicts],
+                             "schema_version": SCHEMA_VERSION})
 
 
 def topics(report: Report, console: Console) -> None:

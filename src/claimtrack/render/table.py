@@ -176,16 +176,43 @@ def show(report: Report, topic: Topic, console: Console) -> None:
     whole = ids + 4 > console.width  # (an id wider than a line: the lines holding it are not wrapped)
     for claim in claims:
         console.print(Text.assemble(f"  {shown(claim.id)}: ", (f"“{shown(claim.quote)}”", "italic")), soft_wrap=whole)
-    if conflict is not None:
+    if conflict is not None and len(conflict.pairs) <= PAIRS_LISTED:
         console.print(Text("Conflicting pairs:", style="bold"))
         for pair in conflict.pairs:
             note = " (internal inconsistency)" if pair.internal else ""
             apart = text.severity(pair.severity, topic, (pair.first, pair.second))
             console.print(Text(f"  {shown(pair.first.id)} ✗ {shown(pair.second.id)}: {apart}{note}"), soft_wrap=whole)
+    elif conflict is not None:
+        _conflicting_groups(conflict, console)
     if topic.resolution is not None:
         console.print(_resolution_line(topic, conflict))
     for verdict in report.consensus.by_topic.get(topic.key, ()):
         console.print(consensus_line(verdict))
+
+
+PAIRS_LISTED = 50  # `show` lists the pairs up to this many; beyond, one line per value (n values make n²/2 pairs)
+
+
+def _conflicting_groups(conflict: Conflict, console: Console) -> None:
+    """One line per value in conflict: its claims, how many claims they conflict with (the first few named) and
+    the most severe of their pairs — as long as the claims, where the pairs would be their square."""
+    topic = conflict.topic
+    console.print(Text(f"Conflicting pairs: {len(conflict.pairs):,}, too many to list "
+                       "(`--format json` lists them); by value:", style="bold"))
+    internal = conflict.internal_ids
+    lines = []
+    for group in text.value_groups(conflict.claims):
+        first = group[0]
+        named, total = conflict.opponents(first, 3)
+        counts = {conflict.opponent_count(claim) for claim in group}
+        against = f"{min(counts):,}–{max(counts):,}" if len(counts) > 1 else f"{total:,}"
+        others = ", ".join(claim.id for claim in named) + (" …" if total > len(named) else "")
+        who = first.id if len(group) == 1 else f"{first.id} and {text.plural(len(group) - 1, 'more claim')}"
+        worst = max(conflict.claim_severity(claim) for claim in group)
+        flag = " (internal inconsistency)" if any(claim.id in internal for claim in group) else ""
+        lines.append(f"  {first.value} — {who} ✗ {against} claims ({others}); most severe "
+                     f"{text.severity(worst, topic)}{flag}")
+    console.print(Text("\n".join(lines)), soft_wrap=True)
 
 
 def consensus_line(verdict: Verdict) -> Text:

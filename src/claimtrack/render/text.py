@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from claimtrack.conflicts import Conflict, value_order
 from claimtrack.dataset import Claim, Topic
@@ -49,22 +49,94 @@ def _printable(data: object) -> object:
 STREAMED = "\x00streamed\x00"  # stands, in write_json's `data`, for the list written item by item
 
 
+class Streamed:
+    """A list, in a dict given to write_json or write_streamed, that is written item by item as it is iterated
+    (a topic's conflicting pairs: millions of them are never one Python list)."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self.items = items
+
+
 def write_json(console: Console, data: dict[str, Any], items: Iterable[Any]) -> None:
     """Write `data` as json_text would, with `items` as the list where `data` holds STREAMED, each item built
-    and encoded in turn: a 170,000-pair conflicts document never exists as one Python structure."""
+    and encoded in turn (and a Streamed list inside an item written in turn too): a 170,000-pair conflicts
+    document never exists as one Python structure."""
     import orjson
 
     head, tail = _dumps(data).split(orjson.dumps(STREAMED))
-    line = head[head.rfind(b"\n") + 1:]
-    indent = b"\n" + b" " * (len(line) - len(line.lstrip(b" ")) + 2)  # two deeper than the list's key
     write_raw(console, head)
-    opened = False
-    for item in items:
-        encoded = _dumps(item).replace(b"\n", indent)
-        write_raw(console, (b"," if opened else b"[") + indent + encoded)
-        opened = True
-    write_raw(console, (indent[:-2] + b"]" if opened else b"[]") + tail + b"\n")
+    for chunk in _list_chunks(head, items):
+        write_raw(console, chunk)
+    write_raw(console, tail + b"\n")
     console.file.flush()
+
+
+def write_streamed(console: Console, data: dict[str, Any]) -> None:
+    """Write `data` (which may hold Streamed lists) as json_text would."""
+    for chunk in _chunks(data):
+        write_raw(console, chunk)
+    write_raw(console, b"\n")
+    console.file.flush()
+
+
+def _chunks(value: Any) -> Iterator[bytes]:
+    """`value` encoded as orjson's OPT_INDENT_2 encodes it, in pieces: each Streamed list of a dict item by item."""
+    import uuid
+
+    import orjson
+
+    streams = {key: item for key, item in value.items() if isinstance(item, Streamed)} if isinstance(
+        value, dict) else {}
+    if not streams:
+        yield _dumps(value)
+        return
+    mark = f"\x00streamed-{uuid.uuid4().hex}\x00"
+    rest = _dumps({key: mark if key in streams else item for key, item in value.items()})
+    for stream in streams.values():
+        head, rest = rest.split(orjson.dumps(mark), 1)
+        yield head
+        yield from _list_chunks(head, stream.items)
+    yield rest
+
+
+_BATCH = 4096  # plain items of a streamed list encoded by one orjson call
+
+
+def _list_chunks(head: bytes, items: Iterable[Any]) -> Iterator[bytes]:
+    """A JSON list that follows `head` (the document up to it), as orjson would indent it: plain items a batch
+    at a time (4.5 million pairs one by one took 25 s), an item holding a Streamed list on its own."""
+
+    line = head[head.rfind(b"\n") + 1:]
+    pad = b" " * (len(line) - len(line.lstrip(b" ")))  # the list's key's indentation; its items are two deeper
+    opened = False
+    batch: list[Any] = []
+
+    def flush() -> bytes:
+        body = _dumps(batch)[2:-2]  # without "[\n" and "\n]"
+        batch.clear()
+        return (b"," if opened else b"[") + b"\n" + pad + body.replace(b"\n", b"\n" + pad)
+
+    for item in items:
+        if isinstance(item, dict) and any(isinstance(value, Streamed) for value in item.values()):
+            if batch:
+                yield flush()
+                opened = True
+            indent = b"\n" + pad + b"  "
+            for number, piece in enumerate(_chunks(item)):
+                indented = piece.replace(b"\n", indent)
+                yield ((b"," if opened else b"[") + indent + indented) if number == 0 else indented
+            opened = True
+            continue
+        batch.append(item)
+        if len(batch) >= _BATCH:
+            yield flush()
+            opened = True
+    if batch:
+        yield flush()
+        opened = True
+    yield b"\n" + pad + b"]" if opened else b"[]"
 
 
 def write_raw(console: Console, chunk: bytes) -> None:
@@ -88,19 +160,31 @@ def write_text(console: Console, text: str) -> None:
 
 class ByteSink:
     """A text file for rich that keeps what is written as UTF-8 bytes: a 30 MB document is held once, not
-    as a two- or four-byte-per-character string."""
+    as a two- or four-byte-per-character string. Given a `spill` stream, past `limit` bytes it writes what it
+    holds there and everything after straight through (`spilled`): the contract's pairs of 3,000 claims that
+    all disagree are 300 MB of JSON, which are not worth holding (nor caching)."""
 
     encoding = "utf-8"
 
-    def __init__(self) -> None:
-        self._chunks: list[bytes] = []
+    def __init__(self, spill: BinaryIO | None = None, limit: int = 0) -> None:
+        self._held = bytearray()
+        self._spill = spill
+        self._limit = limit
+        self.spilled = False
 
     def write(self, text: str) -> int:
-        self._chunks.append(text.encode("utf-8", ESCAPE))
+        self.write_bytes(text.encode("utf-8", ESCAPE))
         return len(text)
 
     def write_bytes(self, chunk: bytes) -> None:
-        self._chunks.append(chunk)
+        if self.spilled:
+            self._spill.write(chunk)  # type: ignore[union-attr]
+            return
+        self._held += chunk
+        if self._spill is not None and len(self._held) > self._limit:
+            self._spill.write(self._held)
+            self._held = bytearray()
+            self.spilled = True
 
     def flush(self) -> None:
         pass
@@ -109,9 +193,8 @@ class ByteSink:
         return False
 
     def getvalue(self) -> bytes:
-        value = b"".join(self._chunks)
-        self._chunks = [value]
-        return value
+        """What is held: everything written, unless it spilled (then what came after the last spill)."""
+        return bytes(self._held)
 
 
 def value_groups(claims: Iterable[Claim]) -> list[list[Claim]]:
