@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import calendar
 import math
 from collections.abc import Iterable, Iterator
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from claimtrack.conflicts import Conflict, value_order
@@ -306,7 +307,7 @@ def _day(ordinal: float) -> date | None:
 def _whole_months(span: Interval) -> bool:
     first, last = _day(span.low), _day(span.high)
     return (first is not None and last is not None and not span.low_open and not span.high_open and first.day == 1
-            and (last + timedelta(days=1)).day == 1)
+            and last.day == calendar.monthrange(last.year, last.month)[1])
 
 
 def _whole_years(span: Interval) -> bool:
