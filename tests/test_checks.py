@@ -515,7 +515,8 @@ def test_a_settled_value_that_changed_reopens_the_topic(tmp_path: Path) -> None:
     assert_problem(data, "stale-resolution", "topics.yaml", 9,
                    "settled eurasianet-2025/border-length as '1,374 km', but it now says '1,406 km'",
                    severity="warning")
-    assert_problem(data, "unresolved-conflict", "eurasianet-2025.yaml", 4, "says '1,406 km'")
+    assert_problem(data, "unresolved-conflict", "eurasianet-2025.yaml", 4, "says '1,406 km'",
+                   "the topic's resolution settled it as '1,374 km'")
     (folder / "eurasianet-2025.yaml").write_text(textwrap.dedent(changed.replace("1,406", "1,374")))
     assert check_json(folder)[0] == 0  # spelled as settled again
 

@@ -490,11 +490,14 @@ def unresolved_conflicts(given: CheckInput) -> Iterable[Problem]:
             continue
         uncovered = set(conflict.uncovered)
         named = {claim.id: f"{claim.id} ({claim.value!r})" for claim in conflict.claims}  # each is named often
-        reopened = " (the topic's resolution does not cover this claim)" if conflict.topic.resolution else ""
+        resolution = conflict.topic.resolution
         internal_ids = conflict.internal_ids
         for claim in conflict.claims:
             if claim.id not in uncovered:
                 continue
+            settled = resolution.changed(claim) if resolution else None
+            reopened = ("" if resolution is None else f" (the topic's resolution settled it as {settled!r})"
+                        if settled is not None else " (the topic's resolution does not cover this claim)")
             others, total = conflict.opponents(claim, OPPONENTS_NAMED)
             against = ", ".join([named[other.id] for other in others])
             if total > len(others):
