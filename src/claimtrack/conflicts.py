@@ -7,10 +7,11 @@ their similarity is below the topic's threshold; booleans: when they differ).
 The pairs themselves are never kept: n claims with n different figures make n²/2 of them (4.5 million at
 3,000 claims, a gigabyte as objects). What the outputs need — which claims conflict, with how many claims,
 the first few of them, the severity, the claims that contradict their own source — is counted per claim by
-bisection: claims that say the same thing in the same scope share a *class*, and a claim's opponents in a
-class are a prefix of the class's ends sorted (those ending before it starts) and a suffix of its starts (those
-starting after it ends). Listing every pair (`conflicts --format json`, the export's conflict_pairs, which the
-contract asks for) walks them one at a time: the output is as long as the list, the memory is not.
+bisection: the claims in scope of a claim are a few groups (_ScopeIndex), each with its ends and starts sorted,
+and a claim's opponents in a group are a prefix of the ends (those ending before it starts) and a suffix of the
+starts (those starting after it ends). Listing every pair (`conflicts --format json`, the export's
+conflict_pairs, which the contract asks for) walks them one at a time: the output is as long as the list, the
+memory is not.
 """
 
 from __future__ import annotations
