@@ -522,3 +522,35 @@ def test_the_guard_holds_across_chunks() -> None:
     data = CommandGuard(json=True)
     out = "".join(data.data(chunk).decode() for chunk in [b'["##', b'[x", "\xc2\x9b\xe2\x80\xae"]'])
     assert out == '["##\\u005bx", "\\u009b\\u202e"]' and json.loads(out) == ["##[x", "\x9b\u202e"]
+
+
+def test_show_of_many_pairs_and_claims_csv_show_data_safely(tmp_path: Path) -> None:
+    """Found by review after the merges: the by-value lines `show` prints past 50 pairs, and `claims --format
+    csv` on standard output, wrote claim values raw (ESC, U+202E, a line starting '::')."""
+    payload = "\x1b[31m\u202e[/bold]\n::error::x"
+    claims = "\n".join(f'  - {{topic: many, value: "{payload.encode("unicode_escape").decode()}{letter * 30}",'
+                       f' quote: q{letter}}}' for letter in "abcdefghijkl")
+    folder = tmp_path / "claims"
+    folder.mkdir()
+    (folder / "topics.yaml").write_text("topics:\n  many: {title: Many, kind: text}\n", encoding="utf-8")
+    (folder / "s.yaml").write_text(f"source:\n  id: s\n  title: S\nclaims:\n{claims}\n", encoding="utf-8")
+    for args in (("show", "many"), ("claims", "--format", "csv")):
+        done = run(tmp_path, *args)
+        assert done.returncode == 0, done.stderr
+        assert "\x1b" not in done.stdout and "\u202e" not in done.stdout, args
+        assert not any(line.lstrip().startswith("::") for line in done.stdout.splitlines()), args
+        assert "\\x1b[31m" in done.stdout, args
+
+
+def test_a_full_disk_on_standard_output_is_one_line(tmp_path: Path) -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("needs /dev/full")
+    folder = tmp_path / "claims"
+    folder.mkdir()
+    (folder / "topics.yaml").write_text("topics:\n  t: {title: T}\n", encoding="utf-8")
+    for args in (("conflicts", "--format", "json"), ("units",), ("check",)):
+        with open("/dev/full", "w") as full:
+            done = subprocess.run([sys.executable, "-m", "claimtrack", *args], cwd=tmp_path, stdout=full,
+                                  stderr=subprocess.PIPE, text=True, timeout=60, check=False)
+        assert done.returncode == 2 and "internal error" not in done.stderr, (args, done.stderr)
+        assert done.stderr.startswith("error: cannot write") and done.stderr.count("\n") == 1, done.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sys
@@ -243,9 +244,15 @@ def _note_guess(word: str, name: str, guessed: bool, err: Console) -> None:
 def _write_bytes(stdout: bytes, stderr: bytes) -> None:
     """Captured output, as the UTF-8 it was kept in."""
     for stream, data in ((sys.stdout, stdout), (sys.stderr, stderr)):
-        stream.flush()
-        stream.buffer.write(data)
-        stream.buffer.flush()
+        try:
+            stream.flush()
+            stream.buffer.write(data)
+            stream.buffer.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:  # a full disk, a closed terminal: one line, not an internal error
+            name = "standard output" if stream is sys.stdout else "standard error"
+            raise ClaimtrackError(f"cannot write {name}: {error.strerror or error}") from None
 
 
 def _warn_problems(report: Report, console: Console) -> None:
@@ -891,6 +898,8 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         code = 130
+    except (ClaimtrackError, OSError) as error:
+        code = _output_failed(error)
     except Exception as error:  # noqa: BLE001 — the one boundary where any failure becomes a message
         from claimtrack.render.safe import shown
 
@@ -899,6 +908,26 @@ def main() -> None:
                          "please report this with the command you ran\n")
         code = ExitCode.USAGE
     _exit_at_once(code)
+
+
+def _output_failed(error: ClaimtrackError | OSError) -> int:
+    """A failure after the command's own work: writing its output (a full disk, a closed terminal) is one line;
+    any other OSError is an internal error, as everywhere."""
+    import errno
+
+    from claimtrack.render.safe import shown
+
+    if isinstance(error, ClaimtrackError):
+        message = error.message
+    elif error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG):
+        message = f"cannot write the output: {error.strerror or error}"
+    else:
+        message = None
+    with contextlib.suppress(OSError):  # (standard error may be as full as standard output)
+        sys.stderr.write(f"error: {shown(message)}\n" if message is not None else
+                         f"claimtrack: internal error: {shown(f'{type(error).__name__}: {error}')}\n"
+                         "please report this with the command you ran\n")
+    return ExitCode.USAGE
 
 
 def _escape_streams() -> None:

@@ -206,11 +206,12 @@ def _conflicting_groups(conflict: Conflict, console: Console) -> None:
         named, total = conflict.opponents(first, 3)
         counts = {conflict.opponent_count(claim) for claim in group}
         against = f"{min(counts):,}–{max(counts):,}" if len(counts) > 1 else f"{total:,}"
-        others = ", ".join(claim.id for claim in named) + (" …" if total > len(named) else "")
-        who = first.id if len(group) == 1 else f"{first.id} and {text.plural(len(group) - 1, 'more claim')}"
+        others = ", ".join(shown(claim.id) for claim in named) + (" …" if total > len(named) else "")
+        who = shown(first.id) if len(group) == 1 else (
+            f"{shown(first.id)} and {text.plural(len(group) - 1, 'more claim')}")
         worst = max(conflict.claim_severity(claim) for claim in group)
         flag = " (internal inconsistency)" if any(claim.id in internal for claim in group) else ""
-        lines.append(f"  {first.value} — {who} ✗ {against} claims ({others}); most severe "
+        lines.append(f"  {shown(first.value)} — {who} ✗ {against} claims ({others}); most severe "
                      f"{text.severity(worst, topic)}{flag}")
     console.print(Text("\n".join(lines)), soft_wrap=True)
 
