@@ -26,7 +26,6 @@ import pickle
 import stat
 import struct
 import sys
-import tempfile
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -275,6 +274,8 @@ def _save(path: Path, header: Any, parts: Iterator[tuple[int, bytes]] | None = N
     """Write the header record and then each (index, pickled part) that `parts` yields into `path`,
     atomically: readers see the old file or the new one. The temporary file is made by mkstemp (a new,
     private file of a name no one could guess, so a link planted in the folder is never followed)."""
+    import tempfile  # (only when writing: it costs start-up ~4 ms)
+
     try:
         descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError:

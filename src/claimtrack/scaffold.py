@@ -9,6 +9,7 @@ from pathlib import Path
 
 from claimtrack.errors import ClaimtrackError
 from claimtrack.schema import json_schemas
+from claimtrack.yamledit import Quoted, scalar
 
 TOPICS = """\
 # yaml-language-server: $schema=../.claimtrack/schema/topics.json
@@ -76,7 +77,7 @@ env:
   # How CI installs claimtrack, which is not on PyPI: a pip requirement pinned to a version you trust,
   # either its source at a commit ("claimtrack @ git+https://HOST/OWNER/claimtrack@COMMIT") or a wheel CI
   # can reach ("claimtrack @ https://HOST/claimtrack-0.1.0-py3-none-any.whl").{note}
-  CLAIMTRACK: "{requirement}"
+  CLAIMTRACK: {requirement}
 jobs:
   check:
     runs-on: ubuntu-latest
@@ -143,17 +144,12 @@ def scaffold_files(requirement: str | None = None, example: bool = True) -> dict
         ".claimtrack/schema/source.json": json.dumps(schemas["source"], indent=2, ensure_ascii=False) + "\n",
         ".pre-commit-config.yaml": PRE_COMMIT_REMOTE.format(url=source[0], rev=source[1]) if source else
         PRE_COMMIT_LOCAL,
-        WORKFLOW_PATH: WORKFLOW.format(requirement=_double_quoted(requirement or PLACEHOLDER),
+        WORKFLOW_PATH: WORKFLOW.format(requirement=scalar(Quoted(requirement or PLACEHOLDER)),
                                                             note=note),
     }
     if not example:
         del files["claims/sources/example-2025.yaml"]
     return files
-
-
-def _double_quoted(text: str) -> str:
-    """`text` inside YAML double quotes (a requirement holds no control character: pip would refuse it)."""
-    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def scaffold(root: Path, requirement: str | None = None) -> Iterator[Scaffolded]:
